@@ -1,0 +1,98 @@
+package org.relreason.model.nn;
+
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/** Builds the backbones of {@link BackboneKind}. */
+public final class Backbones {
+  private Backbones() {}
+
+  /**
+   * Builds and initialises a backbone.
+   *
+   * @param spec architecture, width multiplier and input geometry
+   * @param seed seed of the weight initialisation
+   * @param dtype FLOAT for training, DOUBLE for gradient checks
+   */
+  public static Backbone build(BackboneSpec spec, long seed, DataType dtype) {
+    return switch (spec.kind()) {
+      case CONV4 -> conv4(spec, seed, dtype);
+      case RESNET8, RESNET32, RESNET56, RESNET34 ->
+          throw new UnsupportedOperationException(spec.kind().id() + " is not built yet");
+    };
+  }
+
+  /**
+   * The common start of every graph: He initialisation, no optimizer inside DL4J (the optimizer is
+   * applied outside, on the flat vector), no workspaces (the external-epsilon backward needs the
+   * forward activations to outlive the forward call).
+   */
+  static ComputationGraphConfiguration.GraphBuilder graph(BackboneSpec spec, long seed, DataType dtype) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(dtype)
+        .weightInit(WeightInit.RELU)
+        .updater(new NoOp())
+        .trainingWorkspaceMode(WorkspaceMode.NONE)
+        .inferenceWorkspaceMode(WorkspaceMode.NONE)
+        .graphBuilder()
+        .addInputs("input")
+        .setInputTypes(InputType.convolutional(spec.height(), spec.widthPx(), spec.channels()))
+        .validateOutputLayerConfig(false);
+  }
+
+  /** Adds conv3x3 (no bias, same padding) - BN - ReLU; returns the name of the ReLU. */
+  static String convBnRelu(
+      ComputationGraphConfiguration.GraphBuilder g, String name, String in, int out, int stride) {
+    g.addLayer(
+        name + "_conv",
+        new ConvolutionLayer.Builder(3, 3)
+            .stride(stride, stride)
+            .padding(1, 1)
+            .convolutionMode(ConvolutionMode.Truncate)
+            .nOut(out)
+            .hasBias(false)
+            .activation(Activation.IDENTITY)
+            .build(),
+        in);
+    g.addLayer(name + "_bn", new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(), name + "_conv");
+    g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
+    return name + "_relu";
+  }
+
+  static Backbone conv4(BackboneSpec spec, long seed, DataType dtype) {
+    ComputationGraphConfiguration.GraphBuilder g = graph(spec, seed, dtype);
+    int[] base = {8, 16, 32, 64};
+    String in = "input";
+    for (int b = 0; b < 4; b++) {
+      String relu = convBnRelu(g, "block" + (b + 1), in, spec.scaled(base[b]), 1);
+      if (b < 3) {
+        in = "block" + (b + 1) + "_pool";
+        g.addLayer(
+            in,
+            new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(),
+            relu);
+      } else {
+        g.addLayer("features", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), relu);
+      }
+    }
+    g.setOutputs("features");
+    ComputationGraph net = new ComputationGraph(g.build());
+    net.init();
+    return new GraphBackbone(net, spec.scaled(64));
+  }
+}
