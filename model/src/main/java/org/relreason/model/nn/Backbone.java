@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Lifecycle: {@link #forward(INDArray, boolean)} with {@code training=true}, then exactly one
  * {@link #backward(INDArray)} with {@code dL/dfeatures}, which overwrites {@link #gradients()}.
- * Parameters and gradients are flat views; an owner may place them inside larger buffers with
- * {@link #bind(INDArray, INDArray)}.
+ * Parameters are a flat view that an owner may place inside a larger buffer with {@link
+ * #bind(INDArray)}; gradients are a flat array owned by the backbone (DL4J 1.0.0-M2.1 re-creates
+ * its gradient view during backprop, so a gradient buffer cannot be shared; owners copy it).
  */
 public interface Backbone {
 
@@ -26,10 +27,10 @@ public interface Backbone {
   INDArray gradients();
 
   /**
-   * Moves parameters and gradients into the given views (each of length {@link #numParams()}),
-   * copying the current parameter values into {@code paramsView}.
+   * Moves the parameters into the given view of length {@link #numParams()}, copying the current
+   * values into it; from then on the backbone reads and writes its parameters there.
    */
-  void bind(INDArray paramsView, INDArray gradientsView);
+  void bind(INDArray paramsView);
 
   /**
    * Positions in the flat parameter vector that hold batch-norm running statistics. Their entries

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * back-propagated from an external epsilon).
  */
 public final class GraphBackbone implements Backbone {
-  private final ComputationGraph graph;
+  private ComputationGraph graph;
   private final int featureSize;
   private final boolean[] statisticsMask;
   private INDArray lastInput;
@@ -52,10 +52,14 @@ public final class GraphBackbone implements Backbone {
   }
 
   @Override
-  public void bind(INDArray paramsView, INDArray gradientsView) {
+  public void bind(INDArray paramsView) {
+    // DL4J's graph cannot move its parameters into a new view; a fresh graph of the same
+    // configuration initialised on the view (with the current values copied in) can.
     paramsView.assign(graph.params());
-    graph.setParamsViewArray(paramsView);
-    graph.setBackpropGradientsViewArray(gradientsView);
+    ComputationGraph rebound = new ComputationGraph(graph.getConfiguration().clone());
+    rebound.init(paramsView, false);
+    rebound.initGradientsView();
+    graph = rebound;
   }
 
   @Override

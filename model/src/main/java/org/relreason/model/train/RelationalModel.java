@@ -1,0 +1,145 @@
+package org.relreason.model.train;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.nn.Aggregation;
+import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.BackboneSpec;
+import org.relreason.model.nn.Backbones;
+import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.PairAggregator;
+import org.relreason.model.nn.PairPlan;
+import org.relreason.model.nn.RelationHead;
+
+/**
+ * Backbone and relation head with ONE flat parameter vector and ONE flat gradient vector
+ * ({@code [backbone | head]}), so that an optimizer, a checkpoint or a parameter server handles a
+ * single array. The networks read their parameters from the shared vector; their gradients are
+ * copied into the flat gradient vector after each backward. {@link #computeGradients} is the whole forward/backward of one step; it changes no
+ * parameter.
+ */
+public final class RelationalModel {
+  private final Backbone backbone;
+  private final RelationHead head;
+  private final RelationalObjective objective;
+  private final INDArray params;
+  private final INDArray gradients;
+  private final boolean[] statisticsMask;
+  private final long backboneSize;
+
+  /**
+   * Builds a freshly initialised model.
+   *
+   * @param spec backbone architecture and input geometry
+   * @param aggregation how pairs are joined
+   * @param loss the loss on relation logits
+   * @param seed seed of the weight initialisation (backbone and head get derived seeds)
+   * @param dtype FLOAT for training, DOUBLE for gradient checks
+   */
+  public RelationalModel(
+      BackboneSpec spec, Aggregation aggregation, FocalLoss loss, long seed, DataType dtype) {
+    this(Backbones.build(spec, seed, dtype), aggregation, loss, seed, dtype);
+  }
+
+  /** Builds a model around a given backbone. */
+  public RelationalModel(
+      Backbone backbone, Aggregation aggregation, FocalLoss loss, long seed, DataType dtype) {
+    this.backbone = backbone;
+    this.head = new RelationHead(aggregation.outputSize(backbone.featureSize()), seed + 1, dtype);
+    this.objective = new RelationalObjective(new PairAggregator(aggregation), head, loss);
+    backboneSize = backbone.numParams();
+    long total = backboneSize + head.numParams();
+    params = Nd4j.create(dtype, 1, total);
+    gradients = Nd4j.create(dtype, 1, total);
+    backbone.bind(slice(params, 0, backboneSize));
+    head.bind(slice(params, backboneSize, total));
+    statisticsMask = new boolean[(int) total];
+    System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
+    System.arraycopy(head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
+  }
+
+  private static INDArray slice(INDArray row, long from, long to) {
+    return row.get(interval(0, 1), interval(from, to));
+  }
+
+  /** The backbone (kept after pre-training; the head is dropped). */
+  public Backbone backbone() {
+    return backbone;
+  }
+
+  /** The relation head. */
+  public RelationHead head() {
+    return head;
+  }
+
+  /** Number of values in the flat vector. */
+  public long numParams() {
+    return params.length();
+  }
+
+  /** Number of leading values that belong to the backbone. */
+  public long backboneParams() {
+    return backboneSize;
+  }
+
+  /** The live flat parameter vector {@code [1, n]}. */
+  public INDArray params() {
+    return params;
+  }
+
+  /** The live flat gradient vector {@code [1, n]}, written by {@link #computeGradients}. */
+  public INDArray gradients() {
+    return gradients;
+  }
+
+  /** Positions of batch-norm running statistics (see {@link Backbone#statisticsMask()}). */
+  public boolean[] statisticsMask() {
+    return statisticsMask.clone();
+  }
+
+  /** A copy of the parameters. */
+  public float[] paramsVector() {
+    return params.toFloatVector();
+  }
+
+  /** A copy of the gradients. */
+  public float[] gradientVector() {
+    return gradients.toFloatVector();
+  }
+
+  /** Overwrites the parameters. */
+  public void setParams(float[] values) {
+    if (values.length != params.length()) {
+      throw new IllegalArgumentException(
+          values.length + " parameter values for a model of " + params.length());
+    }
+    params.assign(Nd4j.createFromArray(values).castTo(params.dataType()).reshape(params.shape()));
+  }
+
+  /**
+   * One forward/backward: views {@code [K*M, C, H, W]} in view-major order (view v of image n at
+   * row v*M + n) → features → pairs → head → loss; fills {@link #gradients()} with the gradient of
+   * the mean loss over the plan's pairs (and the batch-norm statistic deltas).
+   */
+  public StepStats computeGradients(INDArray views, PairPlan plan) {
+    INDArray features = backbone.forward(views, true);
+    RelationalObjective.Output out = objective.forwardBackward(features, plan);
+    backbone.backward(out.featureGradient());
+    collectGradients();
+    return out.stats();
+  }
+
+  /** Copies the backbone's and the head's gradients into the flat gradient vector. */
+  public void collectGradients() {
+    slice(gradients, 0, backboneSize).assign(backbone.gradients());
+    slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
+  }
+
+  /** The objective, for callers that compute features elsewhere. */
+  public RelationalObjective objective() {
+    return objective;
+  }
+}

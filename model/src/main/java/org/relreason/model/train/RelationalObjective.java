@@ -1,0 +1,53 @@
+package org.relreason.model.train;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.PairAggregator;
+import org.relreason.model.nn.PairPlan;
+import org.relreason.model.nn.RelationHead;
+
+/**
+ * The relational objective on given features: aggregate the pairs of a {@link PairPlan}, score
+ * them with the relation head, take the focal loss, and back-propagate to the features. It is
+ * separate from the backbone so that a parameter server can run it over the features of a whole
+ * minibatch gathered from several workers ("views" sharding).
+ */
+public final class RelationalObjective {
+  private final PairAggregator aggregator;
+  private final RelationHead head;
+  private final FocalLoss loss;
+
+  public RelationalObjective(PairAggregator aggregator, RelationHead head, FocalLoss loss) {
+    this.aggregator = aggregator;
+    this.head = head;
+    this.loss = loss;
+  }
+
+  /** Result: statistics, and {@code dL/dfeatures}; the head's gradients are in its view. */
+  public record Output(StepStats stats, INDArray featureGradient) {}
+
+  /**
+   * Forward and backward of the objective. The head's gradient view is overwritten; the returned
+   * feature gradient is of the mean loss over this plan's pairs.
+   */
+  public Output forwardBackward(INDArray features, PairPlan plan) {
+    INDArray pairs = aggregator.forward(features, plan);
+    INDArray logits = head.forward(pairs, true);
+    double[] x = logits.reshape(logits.length()).toDoubleVector();
+    FocalLoss.Result r = loss.evaluate(x, plan.targets());
+    INDArray dLogits =
+        Nd4j.createFromArray(r.gradient()).castTo(logits.dataType()).reshape(logits.shape());
+    INDArray dPairs = head.backward(dLogits);
+    INDArray dFeatures = aggregator.backward(dPairs, plan);
+    StepStats stats =
+        new StepStats(
+            r.loss() * plan.pairs(),
+            plan.pairs(),
+            r.positives(),
+            r.positivesCorrect(),
+            r.negatives(),
+            r.negativesCorrect());
+    return new Output(stats, dFeatures);
+  }
+}
