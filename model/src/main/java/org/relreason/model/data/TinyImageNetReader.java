@@ -41,13 +41,16 @@ public final class TinyImageNetReader implements DatasetReader {
 
   @Override
   public ImageSet read(Split split) throws IOException {
+    if (split == Split.UNLABELED) {
+      throw new IllegalArgumentException("tiny-imagenet has no " + split + " split");
+    }
     List<String> wnids = classes();
     List<Path> files = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
-    switch (split) {
-      case TRAIN -> listTrain(wnids, files, labels);
-      case TEST -> listVal(wnids, files, labels);
-      default -> throw new IllegalArgumentException("tiny-imagenet has no " + split + " split");
+    if (split == Split.TRAIN) {
+      listTrain(wnids, files, labels);
+    } else {
+      listVal(wnids, files, labels);
     }
     byte[] pixels = ImageFiles.decodeAll(files, SIDE, SIDE, false, "tiny-ImageNet's size");
     return new ImageSet(
