@@ -1,15 +1,6 @@
 package org.relreason.model.augment;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 
@@ -29,11 +20,12 @@ public final class ViewAugmenter implements AutoCloseable {
   private final AugmentationConfig config;
   private final float[] mean;
   private final float[] std;
-  private final int threads;
-  private final ExecutorService pool;
+  private final ParallelRows rows;
   private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   /**
+   * An augmenter whose batch methods run on a pool of {@code threads} threads.
+   *
    * @param config the augmentation, including the output size
    * @param normalization the dataset's per-channel statistics; a 1-channel image uses channel 0
    * @param threads threads of the batch methods, at least 1
@@ -43,18 +35,9 @@ public final class ViewAugmenter implements AutoCloseable {
       throw new IllegalArgumentException("threads must be at least 1, got " + threads);
     }
     this.config = Objects.requireNonNull(config, "config");
-    this.mean = normalization.mean();
+    this.mean = Objects.requireNonNull(normalization, "normalization").mean();
     this.std = normalization.std();
-    this.threads = threads;
-    AtomicInteger count = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "relreason-augment-" + count.incrementAndGet());
-              t.setDaemon(true); // a forgotten close() must not keep the JVM alive
-              return t;
-            });
+    this.rows = new ParallelRows(threads, "relreason-augment");
   }
 
   /** The configuration views are drawn from. */
@@ -124,7 +107,7 @@ public final class ViewAugmenter implements AutoCloseable {
     int len = viewLength(set);
     float[] out = new float[Math.multiplyExact(Math.multiplyExact(viewIndices.length, m), len)];
     checkIndices(set, imageIndices);
-    forEachRow(
+    rows.forEach(
         viewIndices.length * m,
         row ->
             augment(set, imageIndices[row % m], seed, epoch, viewIndices[row / m], out, row * len));
@@ -136,14 +119,14 @@ public final class ViewAugmenter implements AutoCloseable {
     int len = viewLength(set);
     float[] out = new float[Math.multiplyExact(imageIndices.length, len)];
     checkIndices(set, imageIndices);
-    forEachRow(imageIndices.length, row -> plain(set, imageIndices[row], out, row * len));
+    rows.forEach(imageIndices.length, row -> plain(set, imageIndices[row], out, row * len));
     return out;
   }
 
   /** Stops the pool; batches already running finish. */
   @Override
   public void close() {
-    pool.shutdown();
+    rows.close();
   }
 
   /** Grayscale (if asked) and per-channel normalisation, from scratch into the caller's array. */
@@ -163,36 +146,6 @@ public final class ViewAugmenter implements AutoCloseable {
         // Same operations as Normalization.apply, so an unaugmented pixel matches it bit for bit.
         out[offset + i] = (px[i] - mu) / sigma;
       }
-    }
-  }
-
-  /** Runs {@code task} on rows {@code 0..rows-1}, split into one contiguous chunk per thread. */
-  private void forEachRow(int rows, IntConsumer task) {
-    List<Callable<Void>> chunks = new ArrayList<>();
-    int parts = Math.min(threads, rows);
-    for (int t = 0; t < parts; t++) {
-      int from = (int) ((long) rows * t / parts);
-      int to = (int) ((long) rows * (t + 1) / parts);
-      chunks.add(
-          () -> {
-            for (int r = from; r < to; r++) {
-              task.accept(r);
-            }
-            return null;
-          });
-    }
-    try {
-      for (Future<Void> f : pool.invokeAll(chunks)) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while augmenting", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IllegalStateException("augmentation failed", e.getCause());
     }
   }
 
