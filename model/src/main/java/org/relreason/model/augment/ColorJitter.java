@@ -87,23 +87,64 @@ final class ColorJitter {
     if (from == to) {
       return;
     }
-    for (int p = 0; p < n; p++) {
-      for (int k = from; k < to; k++) {
-        switch (ops[k]) {
-          case BRIGHTNESS -> blend(px, channels, p, n, brightness, 0f);
-          case CONTRAST -> blend(px, channels, p, n, contrast, mean);
-          case SATURATION -> blend(px, 3, p, n, saturation, luma(px[p], px[p + n], px[p + 2 * n]));
-          default -> shiftHue(px, p, n, hue);
-        }
-      }
+    if (channels == 3) {
+      passRgb(px, n, from, to, mean);
+    } else {
+      passMono(px, n, from, to, mean);
     }
   }
 
-  /** {@code clamp(f * x + (1 - f) * other)} on each channel of pixel {@code p}. */
-  private static void blend(float[] px, int channels, int p, int n, float f, float other) {
-    float rest = (1f - f) * other;
-    for (int c = 0, i = p; c < channels; c++, i += n) {
-      px[i] = clamp01(f * px[i] + rest);
+  /**
+   * One pixel at a time through the ops of the pass, kept in registers; {@code (1 - f) * other} is
+   * hoisted but computed as torchvision's {@code _blend} does, so the result is the same.
+   */
+  private void passRgb(float[] px, int n, int from, int to, float mean) {
+    float contrastRest = (1f - contrast) * mean;
+    float saturationKeep = 1f - saturation;
+    for (int p = 0; p < n; p++) {
+      float r = px[p];
+      float g = px[p + n];
+      float b = px[p + 2 * n];
+      for (int k = from; k < to; k++) {
+        switch (ops[k]) {
+          case BRIGHTNESS -> {
+            r = clamp01(brightness * r);
+            g = clamp01(brightness * g);
+            b = clamp01(brightness * b);
+          }
+          case CONTRAST -> {
+            r = clamp01(contrast * r + contrastRest);
+            g = clamp01(contrast * g + contrastRest);
+            b = clamp01(contrast * b + contrastRest);
+          }
+          case SATURATION -> {
+            float rest = saturationKeep * luma(r, g, b);
+            r = clamp01(saturation * r + rest);
+            g = clamp01(saturation * g + rest);
+            b = clamp01(saturation * b + rest);
+          }
+          default -> {
+            set(px, p, n, r, g, b);
+            shiftHue(px, p, n, hue);
+            r = px[p];
+            g = px[p + n];
+            b = px[p + 2 * n];
+          }
+        }
+      }
+      set(px, p, n, r, g, b);
+    }
+  }
+
+  /** Brightness and contrast are the only adjustments a 1-channel image gets. */
+  private void passMono(float[] px, int n, int from, int to, float mean) {
+    float contrastRest = (1f - contrast) * mean;
+    for (int p = 0; p < n; p++) {
+      float v = px[p];
+      for (int k = from; k < to; k++) {
+        v = ops[k] == BRIGHTNESS ? clamp01(brightness * v) : clamp01(contrast * v + contrastRest);
+      }
+      px[p] = v;
     }
   }
 
@@ -149,7 +190,12 @@ final class ColorJitter {
     } else {
       h = 4f + gc - rc;
     }
-    h = (h / 6f + 1f) % 1f;
+    // torchvision's fmod(h / 6 + 1, 1). The argument lies in [5/6, 11/6], where subtracting 1
+    // is exact and so equals fmod bit for bit, and Java's float % is a slow library call.
+    h = h / 6f + 1f;
+    if (h >= 1f) {
+      h -= 1f;
+    }
     h += shift;
     h -= (float) Math.floor(h); // Python's % 1.0: the result is in [0, 1) for negative h too
     hsvToRgb(px, p, n, h, s, v);

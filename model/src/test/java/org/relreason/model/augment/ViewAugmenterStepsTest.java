@@ -151,6 +151,21 @@ class ViewAugmenterStepsTest {
     }
   }
 
+  @Test
+  void oneChannelImagesGetBrightness() {
+    ImageSet mono = Fixtures.random(1, 1, S, S, 6);
+    Normalization norm = Normalization.FASHION_MNIST;
+    float[] out = new float[S * S];
+    try (ViewAugmenter aug =
+        new ViewAugmenter(jitterOnly(Range.fixed(0.5), Range.fixed(1), Range.fixed(1)), norm, 1)) {
+      aug.augment(mono, 0, 0, 0, 0, out, 0);
+    }
+    for (int i = 0; i < out.length; i++) {
+      float v = 0.5f * raw(mono, 0, 0, i / S, i % S) / 255f;
+      assertThat(out[i]).isCloseTo((v - norm.mean()[0]) / norm.std()[0], offset(1e-6f));
+    }
+  }
+
   /** Jitter always on, with only the given ranges; hue off. */
   private static AugmentationConfig jitterOnly(Range brightness, Range contrast, Range saturation) {
     return ID.withJitter(1, brightness, contrast, saturation, Range.fixed(0));
