@@ -2,6 +2,7 @@ package org.relreason.model.augment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
 
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -20,7 +21,7 @@ class AugmentationConfigTest {
     assertThat(PAPER.ratio()).isEqualTo(new Range(0.75, 4.0 / 3.0));
     assertThat(PAPER.flipProbability()).isEqualTo(0.5);
     assertThat(PAPER.jitterProbability()).isEqualTo(0.8);
-    assertThat(PAPER.brightness().min()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(PAPER.brightness().min()).isCloseTo(0.2, offset(1e-12));
     assertThat(PAPER.brightness().max()).isEqualTo(1.8);
     assertThat(PAPER.hue()).isEqualTo(new Range(-0.2, 0.2));
     assertThat(PAPER.grayscaleProbability()).isEqualTo(0.2);

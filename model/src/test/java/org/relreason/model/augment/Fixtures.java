@@ -1,5 +1,6 @@
 package org.relreason.model.augment;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.relreason.model.augment.AugmentationConfig.Range;
 import org.relreason.model.data.ImageSet;
@@ -17,7 +18,7 @@ final class Fixtures {
 
   static ImageSet constant(int channels, int height, int width, int value) {
     byte[] px = new byte[channels * height * width];
-    java.util.Arrays.fill(px, (byte) value);
+    Arrays.fill(px, (byte) value);
     return new ImageSet("constant", 1, channels, height, width, px, null, 0);
   }
 
