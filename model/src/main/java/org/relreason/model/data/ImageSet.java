@@ -51,7 +51,14 @@ public record ImageSet(
       for (int i = 0; i < size; i++) {
         if (labels[i] < 0 || labels[i] >= numClasses) {
           throw new IllegalArgumentException(
-              name + ": label " + labels[i] + " of image " + i + " outside [0, " + numClasses + ")");
+              name
+                  + ": label "
+                  + labels[i]
+                  + " of image "
+                  + i
+                  + " outside [0, "
+                  + numClasses
+                  + ")");
         }
       }
     }
@@ -119,6 +126,17 @@ public record ImageSet(
 
   @Override
   public String toString() {
-    return name + "[" + size + "x" + channels + "x" + height + "x" + width + ", classes=" + numClasses + "]";
+    return name
+        + "["
+        + size
+        + "x"
+        + channels
+        + "x"
+        + height
+        + "x"
+        + width
+        + ", classes="
+        + numClasses
+        + "]";
   }
 }

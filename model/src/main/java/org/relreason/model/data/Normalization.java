@@ -27,6 +27,14 @@ public record Normalization(float[] mean, float[] std) {
   public static final Normalization FASHION_MNIST =
       new Normalization(new float[] {0.286f, 0.286f, 0.286f}, new float[] {0.353f, 0.353f, 0.353f});
 
+  /**
+   * MNIST's own statistics (mean 0.1307, std 0.3081 over the training set), replicated to the three
+   * channels the images are expanded to.
+   */
+  public static final Normalization MNIST =
+      new Normalization(
+          new float[] {0.1307f, 0.1307f, 0.1307f}, new float[] {0.3081f, 0.3081f, 0.3081f});
+
   /** Maps [0,255] to [-1,1]; used for generic image folders. */
   public static final Normalization HALF =
       new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.5f, 0.5f, 0.5f});
