@@ -132,6 +132,11 @@ public final class RelationalModel {
     return out.stats();
   }
 
+  /** The mean loss of a step's views, forward only (for gradient checks and monitoring). */
+  public double loss(INDArray views, PairPlan plan) {
+    return objective.loss(backbone.forward(views, true), plan);
+  }
+
   /** Copies the backbone's and the head's gradients into the flat gradient vector. */
   public void collectGradients() {
     slice(gradients, 0, backboneSize).assign(backbone.gradients());

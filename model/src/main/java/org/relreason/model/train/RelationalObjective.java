@@ -27,6 +27,12 @@ public final class RelationalObjective {
   /** Result: statistics, and {@code dL/dfeatures}; the head's gradients are in its view. */
   public record Output(StepStats stats, INDArray featureGradient) {}
 
+  /** The mean loss over the plan's pairs, forward only (batch-norm in batch mode, as in training). */
+  public double loss(INDArray features, PairPlan plan) {
+    INDArray logits = head.forward(aggregator.forward(features, plan), true);
+    return loss.evaluate(logits.reshape(logits.length()).toDoubleVector(), plan.targets()).loss();
+  }
+
   /**
    * Forward and backward of the objective. The head's gradient view is overwritten; the returned
    * feature gradient is of the mean loss over this plan's pairs.

@@ -24,17 +24,22 @@ import org.relreason.model.nn.PairPlan;
 class ObjectiveGradientCheckTest {
   private static DataType savedDefault;
   private static DataType savedFloat;
+  private static int savedThreads;
 
   @BeforeAll
   static void useDouble() {
     savedDefault = Nd4j.dataType();
     savedFloat = Nd4j.defaultFloatingPointType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    // hundreds of tiny forwards: one thread avoids OpenMP hand-over costs
+    savedThreads = Nd4j.getEnvironment().maxThreads();
+    Nd4j.getEnvironment().setMaxThreads(1);
   }
 
   @AfterAll
   static void restore() {
     Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
+    Nd4j.getEnvironment().setMaxThreads(savedThreads);
   }
 
   @ParameterizedTest
@@ -65,8 +70,10 @@ class ObjectiveGradientCheckTest {
     double worst = 0;
     int checked = 0;
     int n = p0.length;
-    for (int t = 0; t < 250; t++) {
-      int i = t < 60 ? (int) (model.backboneParams() + rnd.nextLong(n - model.backboneParams())) : rnd.nextInt(n);
+    long backboneSize = model.backboneParams();
+    for (int t = 0; t < 120; t++) {
+      // a third from the head, the rest from the whole vector (mostly the backbone)
+      int i = t < 40 ? (int) (backboneSize + rnd.nextLong(n - backboneSize)) : rnd.nextInt(n);
       if (stats[i]) {
         continue;
       }
@@ -82,7 +89,7 @@ class ObjectiveGradientCheckTest {
           .as("param %d (%s): analytic %.10g numeric %.10g", i, i < model.backboneParams() ? "backbone" : "head", a, numeric)
           .isLessThan(1e-5);
     }
-    assertThat(checked).isGreaterThan(150);
+    assertThat(checked).isGreaterThan(90);
     setParams(model, p0);
   }
 
@@ -91,7 +98,7 @@ class ObjectiveGradientCheckTest {
     double[] p = p0.clone();
     p[i] += delta;
     setParams(model, p);
-    return model.computeGradients(views, plan).loss();
+    return model.loss(views, plan);
   }
 
   private static void setParams(RelationalModel model, double[] p) {

@@ -1,0 +1,236 @@
+package org.relreason.model.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.relreason.model.nn.Aggregation;
+import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.nn.LossKind;
+
+/**
+ * The configuration of a run, read once from a JSON file and/or flags into an immutable, validated
+ * record. Every key, its default and its description are in {@link #KEYS}; the same names are
+ * the JSON keys and the command-line flags. Unknown keys and out-of-range values are rejected when
+ * the configuration is built, with a message that names the key.
+ *
+ * @param dataset dataset name (see {@code Datasets})
+ * @param dataDir directory holding the dataset's official files
+ * @param backbone backbone architecture
+ * @param width backbone width multiplier
+ * @param k augmented views per image (K)
+ * @param m images per minibatch (M)
+ * @param epochs pre-training epochs
+ * @param maxSteps stop after this many steps in total (0 = no limit)
+ * @param trainLimit use only the first N training images (0 = all)
+ * @param aggregation how pairs are joined
+ * @param loss loss on the relation logits
+ * @param focalGamma focal loss γ
+ * @param focalAlpha focal loss α
+ * @param learningRate Adam learning rate
+ * @param seed the one seed every random choice of the run derives from
+ * @param labelFraction fraction of training images whose labels the semi-supervised option uses
+ * @param augmentThreads threads that build augmented views
+ * @param linearEpochs epochs of the linear evaluation
+ * @param evalTrainLimit training images used by the evaluation (0 = all)
+ * @param evalTestLimit test images used by the evaluation (0 = all)
+ * @param knnK neighbours of the kNN monitor
+ * @param withRandomBaseline also evaluate the randomly initialised backbone
+ * @param checkpointDir directory for checkpoints ("" = none)
+ * @param checkpointEvery checkpoint every N steps (0 = at the end of each epoch)
+ * @param resultFile where to write the JSON result ("" = nowhere)
+ */
+public record TrainConfig(
+    String dataset,
+    String dataDir,
+    BackboneKind backbone,
+    double width,
+    int k,
+    int m,
+    int epochs,
+    long maxSteps,
+    int trainLimit,
+    Aggregation aggregation,
+    LossKind loss,
+    double focalGamma,
+    double focalAlpha,
+    double learningRate,
+    long seed,
+    double labelFraction,
+    int augmentThreads,
+    int linearEpochs,
+    int evalTrainLimit,
+    int evalTestLimit,
+    int knnK,
+    boolean withRandomBaseline,
+    String checkpointDir,
+    long checkpointEvery,
+    String resultFile) {
+
+  /** Every key, with its default and description: the one place defaults live. */
+  public static final List<ConfigKey> KEYS =
+      List.of(
+          new ConfigKey("dataset", "fashion-mnist", "dataset: fashion-mnist, mnist, cifar10, cifar100, cifar100-20, stl10, tiny-imagenet", ConfigKey.text()),
+          new ConfigKey("data-dir", "", "directory with the dataset's official files (default: /usr/share/datasets/fashion-mnist for fashion-mnist, else ./data)", ConfigKey.text()),
+          new ConfigKey("backbone", "conv4", "backbone: conv4, resnet8, resnet32, resnet56, resnet34", s -> BackboneKind.parse(s)),
+          new ConfigKey("width", "1", "backbone width multiplier (Kolesnikov et al. 2019)", ConfigKey.real(0.0625, 16)),
+          new ConfigKey("k", "4", "augmented views per image (K >= 2)", ConfigKey.integer(2, 64)),
+          new ConfigKey("m", "64", "images per minibatch (M >= 2)", ConfigKey.integer(2, 4096)),
+          new ConfigKey("epochs", "1", "pre-training epochs", ConfigKey.integer(0, 100_000)),
+          new ConfigKey("max-steps", "0", "stop pre-training after this many steps in total (0 = no limit)", ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey("train-limit", "0", "pre-train on the first N training images only (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey("aggregation", "cat", "pair aggregation: cat, sum, mean, max", s -> Aggregation.parse(s)),
+          new ConfigKey("loss", "focal", "loss on relation logits: focal or bce", s -> LossKind.parse(s)),
+          new ConfigKey("focal-gamma", "2", "focal loss gamma", ConfigKey.real(0, 10)),
+          new ConfigKey("focal-alpha", "0.5", "focal loss alpha (weight of positives)", ConfigKey.real(1e-6, 1 - 1e-6)),
+          new ConfigKey("lr", "0.001", "Adam learning rate", ConfigKey.real(1e-8, 1)),
+          new ConfigKey("seed", "1", "seed of every random choice (weights, minibatches, augmentation)", ConfigKey.integer(Long.MIN_VALUE, Long.MAX_VALUE)),
+          new ConfigKey("label-fraction", "0", "semi-supervised: fraction of training images whose labels make same-label pairs positive", ConfigKey.real(0, 1)),
+          new ConfigKey("augment-threads", "1", "threads that build augmented views (ND4J uses the other cores)", ConfigKey.integer(1, 256)),
+          new ConfigKey("linear-epochs", "100", "epochs of the linear evaluation (Adam 1e-3, batch 128)", ConfigKey.integer(0, 10_000)),
+          new ConfigKey("eval-train-limit", "0", "training images used by the evaluation (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey("eval-test-limit", "0", "test images used by the evaluation (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey("knn-k", "200", "neighbours of the kNN monitor", ConfigKey.integer(1, 100_000)),
+          new ConfigKey("with-random-baseline", "false", "also evaluate the randomly initialised backbone", ConfigKey.bool()),
+          new ConfigKey("checkpoint-dir", "", "directory for checkpoints; a run resumes from the latest one there (\"\" = no checkpoints)", ConfigKey.text()),
+          new ConfigKey("checkpoint-every", "0", "checkpoint every N steps (0 = at the end of each epoch)", ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey("result-file", "", "write the result as JSON to this file (\"\" = do not)", ConfigKey.text()));
+
+  private static final Map<String, ConfigKey> BY_NAME =
+      KEYS.stream().collect(Collectors.toMap(ConfigKey::name, k -> k, (a, b) -> a, LinkedHashMap::new));
+
+  /** The defaults. */
+  public static TrainConfig defaults() {
+    return of(Map.of());
+  }
+
+  /** A configuration from key/value texts over the defaults; unknown keys are rejected. */
+  public static TrainConfig of(Map<String, String> values) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    for (ConfigKey key : KEYS) {
+      v.put(key.name(), key.parse(key.defaultValue()));
+    }
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      ConfigKey key = BY_NAME.get(e.getKey());
+      if (key == null) {
+        throw new ConfigException(
+            "unknown config key '" + e.getKey() + "' (known keys: " + String.join(", ", BY_NAME.keySet()) + ")");
+      }
+      v.put(key.name(), key.parse(e.getValue()));
+    }
+    String dataset = (String) v.get("dataset");
+    String dataDir = (String) v.get("data-dir");
+    if (dataDir.isEmpty()) {
+      dataDir = dataset.equals("fashion-mnist") ? "/usr/share/datasets/fashion-mnist" : "data";
+    }
+    return new TrainConfig(
+        dataset,
+        dataDir,
+        (BackboneKind) v.get("backbone"),
+        (Double) v.get("width"),
+        intOf(v, "k"),
+        intOf(v, "m"),
+        intOf(v, "epochs"),
+        (Long) v.get("max-steps"),
+        intOf(v, "train-limit"),
+        (Aggregation) v.get("aggregation"),
+        (LossKind) v.get("loss"),
+        (Double) v.get("focal-gamma"),
+        (Double) v.get("focal-alpha"),
+        (Double) v.get("lr"),
+        (Long) v.get("seed"),
+        (Double) v.get("label-fraction"),
+        intOf(v, "augment-threads"),
+        intOf(v, "linear-epochs"),
+        intOf(v, "eval-train-limit"),
+        intOf(v, "eval-test-limit"),
+        intOf(v, "knn-k"),
+        (Boolean) v.get("with-random-baseline"),
+        (String) v.get("checkpoint-dir"),
+        (Long) v.get("checkpoint-every"),
+        (String) v.get("result-file"));
+  }
+
+  private static int intOf(Map<String, Object> v, String key) {
+    return Math.toIntExact((Long) v.get(key));
+  }
+
+  /**
+   * Reads a flat JSON object of key/value pairs (values may be strings, numbers or booleans); an
+   * error names the file and the key.
+   */
+  public static Map<String, String> readFile(Path file) throws IOException {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new ConfigException("config file " + file + " must hold a JSON object of key/value pairs");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new ConfigException(
+            "config file " + file + ": key '" + e.getKey() + "' must have a string, number or boolean value");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist");
+    }
+    return out;
+  }
+
+  /** The configuration as key/value texts (for checkpoints, results and the dashboard). */
+  public Map<String, String> asMap() {
+    Map<String, String> m = new TreeMap<>();
+    m.put("dataset", dataset);
+    m.put("data-dir", dataDir);
+    m.put("backbone", backbone.id());
+    m.put("width", Double.toString(width));
+    m.put("k", Integer.toString(k));
+    m.put("m", Integer.toString(this.m));
+    m.put("epochs", Integer.toString(epochs));
+    m.put("max-steps", Long.toString(maxSteps));
+    m.put("train-limit", Integer.toString(trainLimit));
+    m.put("aggregation", aggregation.id());
+    m.put("loss", loss.id());
+    m.put("focal-gamma", Double.toString(focalGamma));
+    m.put("focal-alpha", Double.toString(focalAlpha));
+    m.put("lr", Double.toString(learningRate));
+    m.put("seed", Long.toString(seed));
+    m.put("label-fraction", Double.toString(labelFraction));
+    m.put("augment-threads", Integer.toString(augmentThreads));
+    m.put("linear-epochs", Integer.toString(linearEpochs));
+    m.put("eval-train-limit", Integer.toString(evalTrainLimit));
+    m.put("eval-test-limit", Integer.toString(evalTestLimit));
+    m.put("knn-k", Integer.toString(knnK));
+    m.put("with-random-baseline", Boolean.toString(withRandomBaseline));
+    m.put("checkpoint-dir", checkpointDir);
+    m.put("checkpoint-every", Long.toString(checkpointEvery));
+    m.put("result-file", resultFile);
+    return m;
+  }
+
+  /**
+   * The keys that change what is computed (not where files go or how many threads build views):
+   * two runs with the same model-defining keys and seed train the same parameters.
+   */
+  public Map<String, String> modelDefiningKeys() {
+    Map<String, String> m = asMap();
+    for (String k : List.of("data-dir", "augment-threads", "checkpoint-dir", "checkpoint-every", "result-file", "epochs", "max-steps", "linear-epochs", "eval-train-limit", "eval-test-limit", "knn-k", "with-random-baseline")) {
+      m.remove(k);
+    }
+    return m;
+  }
+}
