@@ -36,12 +36,35 @@ public interface Backbone {
    * Positions in the flat parameter vector that hold batch-norm running statistics. Their entries
    * in {@link #gradients()} are deltas to subtract as they are ({@code p -= g}), not gradients for
    * the optimizer.
+   *
+   * <p>What Deeplearning4j 1.0.0-M2.1 puts there after a training forward and {@link
+   * #backward(INDArray)} (checked to 1e-12 in double by {@code BatchNormStatisticsTest}), per
+   * channel, with {@code d} the decay (0.9 here, PyTorch's momentum 0.1) and the batch statistics
+   * taken over N, H and W of the batch-norm input:
+   *
+   * <ul>
+   *   <li>mean: {@code g = (1 - d) (mean - batchMean)}, so {@code p - g = d mean + (1 - d)
+   *       batchMean};
+   *   <li>log10 std (stored instead of the variance, DL4J's default): with {@code var = 10^(2 p)},
+   *       {@code p - g = 0.5 log10(d var + (1 - d) batchVar)}: the moving average is taken on the
+   *       variance, not on the log; {@code batchVar} is the biased variance (divided by {@code N H
+   *       W}; PyTorch's running variance uses the unbiased one) and no epsilon is added.
+   * </ul>
+   *
+   * <p>The forward itself never changes them; {@code p -= g} is to be applied once per training
+   * step. Averaging these entries over workers is exact for the mean but only approximate for the
+   * log10 std (the average is taken in log space).
    */
   boolean[] statisticsMask();
 
-  /** Features {@code [N, D]} of images {@code [N, C, H, W]}; batch-norm in batch mode when training. */
+  /**
+   * Features {@code [N, D]} of images {@code [N, C, H, W]}; batch-norm in batch mode when training.
+   */
   INDArray forward(INDArray images, boolean training);
 
-  /** Back-propagates {@code dL/dfeatures [N, D]} of the last training forward into {@link #gradients()}. */
+  /**
+   * Back-propagates {@code dL/dfeatures [N, D]} of the last training forward into {@link
+   * #gradients()}.
+   */
   void backward(INDArray featureGradient);
 }

@@ -31,8 +31,8 @@ public final class Backbones {
   public static Backbone build(BackboneSpec spec, long seed, DataType dtype) {
     return switch (spec.kind()) {
       case CONV4 -> conv4(spec, seed, dtype);
-      case RESNET8, RESNET32, RESNET56, RESNET34 ->
-          throw new UnsupportedOperationException(spec.kind().id() + " is not built yet");
+      case RESNET8, RESNET32, RESNET56 -> CifarResNet.build(spec, seed, dtype);
+      case RESNET34 -> ResNet34.build(spec, seed, dtype);
     };
   }
 
@@ -41,7 +41,8 @@ public final class Backbones {
    * applied outside, on the flat vector), no workspaces (the external-epsilon backward needs the
    * forward activations to outlive the forward call).
    */
-  static ComputationGraphConfiguration.GraphBuilder graph(BackboneSpec spec, long seed, DataType dtype) {
+  static ComputationGraphConfiguration.GraphBuilder graph(
+      BackboneSpec spec, long seed, DataType dtype) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .dataType(dtype)
@@ -69,8 +70,14 @@ public final class Backbones {
             .activation(Activation.IDENTITY)
             .build(),
         in);
-    g.addLayer(name + "_bn", new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(), name + "_conv");
-    g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
+    g.addLayer(
+        name + "_bn",
+        new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(),
+        name + "_conv");
+    g.addLayer(
+        name + "_relu",
+        new ActivationLayer.Builder().activation(Activation.RELU).build(),
+        name + "_bn");
     return name + "_relu";
   }
 
@@ -87,12 +94,24 @@ public final class Backbones {
             new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(2, 2).stride(2, 2).build(),
             relu);
       } else {
-        g.addLayer("features", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), relu);
+        in = relu;
       }
     }
+    return finish(g, in);
+  }
+
+  /**
+   * Ends a graph with global average pooling of {@code last} into the output {@code "features"},
+   * then builds and initialises it. The feature size is read from the configuration's output type,
+   * so it always matches what the graph produces.
+   */
+  static Backbone finish(ComputationGraphConfiguration.GraphBuilder g, String last) {
+    g.addLayer("features", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
     g.setOutputs("features");
+    InputType out = g.getLayerActivationTypes().get("features");
     ComputationGraph net = new ComputationGraph(g.build());
     net.init();
-    return new GraphBackbone(net, spec.scaled(64));
+    return new GraphBackbone(
+        net, Math.toIntExact(((InputType.InputTypeFeedForward) out).getSize()));
   }
 }
