@@ -125,10 +125,18 @@ public final class RelationalModel {
    * the mean loss over the plan's pairs (and the batch-norm statistic deltas).
    */
   public StepStats computeGradients(INDArray views, PairPlan plan) {
+    return computeGradients(views, plan, new PhaseTimer());
+  }
+
+  /** As {@link #computeGradients(INDArray, PairPlan)}, charging time to the timer's phases. */
+  public StepStats computeGradients(INDArray views, PairPlan plan, PhaseTimer timer) {
+    timer.start();
     INDArray features = backbone.forward(views, true);
-    RelationalObjective.Output out = objective.forwardBackward(features, plan);
+    timer.stop(Phase.BACKBONE_FORWARD);
+    RelationalObjective.Output out = objective.forwardBackward(features, plan, timer);
     backbone.backward(out.featureGradient());
     collectGradients();
+    timer.stop(Phase.BACKBONE_BACKWARD);
     return out.stats();
   }
 

@@ -38,14 +38,25 @@ public final class RelationalObjective {
    * feature gradient is of the mean loss over this plan's pairs.
    */
   public Output forwardBackward(INDArray features, PairPlan plan) {
+    return forwardBackward(features, plan, new PhaseTimer());
+  }
+
+  /** As {@link #forwardBackward(INDArray, PairPlan)}, charging time to the timer's phases. */
+  public Output forwardBackward(INDArray features, PairPlan plan, PhaseTimer timer) {
+    timer.start();
     INDArray pairs = aggregator.forward(features, plan);
+    timer.stop(Phase.PAIRING);
     INDArray logits = head.forward(pairs, true);
+    timer.stop(Phase.HEAD);
     double[] x = logits.reshape(logits.length()).toDoubleVector();
     FocalLoss.Result r = loss.evaluate(x, plan.targets());
     INDArray dLogits =
         Nd4j.createFromArray(r.gradient()).castTo(logits.dataType()).reshape(logits.shape());
+    timer.stop(Phase.LOSS);
     INDArray dPairs = head.backward(dLogits);
+    timer.stop(Phase.HEAD);
     INDArray dFeatures = aggregator.backward(dPairs, plan);
+    timer.stop(Phase.PAIRING);
     StepStats stats =
         new StepStats(
             r.loss() * plan.pairs(),

@@ -81,15 +81,20 @@ class ObjectiveGradientCheckTest {
       double minus = lossAt(model, p0, i, -eps, views, plan);
       double numeric = (plus - minus) / (2 * eps);
       double a = analytic[i];
-      double denom = Math.max(Math.abs(a) + Math.abs(numeric), 1e-8);
-      double rel = Math.abs(a - numeric) / denom;
-      worst = Math.max(worst, rel);
+      double diff = Math.abs(a - numeric);
+      double rel = diff / Math.max(Math.abs(a) + Math.abs(numeric), 1e-300);
       checked++;
-      assertThat(rel)
-          .as("param %d (%s): analytic %.10g numeric %.10g", i, i < model.backboneParams() ? "backbone" : "head", a, numeric)
-          .isLessThan(1e-5);
+      // Central differences in double with eps 1e-6 carry ~1e-10 of round-off: below an absolute
+      // difference of 1e-9 the relative error says nothing (DL4J's own checks use the same idea).
+      if (diff > 1e-9) {
+        worst = Math.max(worst, rel);
+        assertThat(rel)
+            .as("param %d (%s): analytic %.10g numeric %.10g", i, i < backboneSize ? "backbone" : "head", a, numeric)
+            .isLessThan(1e-5);
+      }
     }
     assertThat(checked).isGreaterThan(90);
+    assertThat(worst).isLessThan(1e-5);
     setParams(model, p0);
   }
 

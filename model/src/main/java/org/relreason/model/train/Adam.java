@@ -1,0 +1,102 @@
+package org.relreason.model.train;
+
+/**
+ * Adam (Kingma and Ba, ICLR 2015, Algorithm 1) on a flat float vector, with PyTorch's defaults
+ * (β1 0.9, β2 0.999, ε 1e-8, no weight decay), as the paper uses it.
+ *
+ * <p>Lifecycle: construct with the vector length and a mask of batch-norm running statistics →
+ * {@link #step(float[], float[])} once per minibatch → {@link #state()} / {@link #restore} for
+ * checkpoints. Masked positions are not optimised: their "gradient" is a running-statistic delta
+ * applied as {@code p -= g} (see {@code Backbone.statisticsMask()}).
+ *
+ * <p>Arithmetic is sequential in float/double on the JVM, so a step is bit-reproducible wherever it
+ * runs; that is what lets a parameter server and a single process agree exactly.
+ */
+public final class Adam {
+  private final double learningRate;
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final boolean[] statistics;
+  private final float[] m;
+  private final float[] v;
+  private long t;
+
+  /** Adam with PyTorch's default betas and epsilon. */
+  public Adam(int length, double learningRate, boolean[] statisticsMask) {
+    this(length, learningRate, 0.9, 0.999, 1e-8, statisticsMask);
+  }
+
+  public Adam(
+      int length, double learningRate, double beta1, double beta2, double epsilon, boolean[] statisticsMask) {
+    if (statisticsMask.length != length) {
+      throw new IllegalArgumentException(
+          "statistics mask has " + statisticsMask.length + " entries for " + length + " parameters");
+    }
+    if (!(learningRate > 0)) {
+      throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+    }
+    this.learningRate = learningRate;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.statistics = statisticsMask.clone();
+    this.m = new float[length];
+    this.v = new float[length];
+  }
+
+  /** Steps taken so far. */
+  public long steps() {
+    return t;
+  }
+
+  /** Applies one update to {@code params} in place. */
+  public void step(float[] params, float[] gradient) {
+    if (params.length != m.length || gradient.length != m.length) {
+      throw new IllegalArgumentException(
+          "Adam over " + m.length + " values got " + params.length + " parameters and " + gradient.length + " gradients");
+    }
+    t++;
+    double c1 = 1 - Math.pow(beta1, t);
+    double c2 = 1 - Math.pow(beta2, t);
+    float b1 = (float) beta1;
+    float b2 = (float) beta2;
+    for (int i = 0; i < params.length; i++) {
+      float g = gradient[i];
+      if (statistics[i]) {
+        params[i] -= g;
+        continue;
+      }
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      double mHat = m[i] / c1;
+      double vHat = v[i] / c2;
+      params[i] -= (float) (learningRate * mHat / (Math.sqrt(vHat) + epsilon));
+    }
+  }
+
+  /** The optimizer state, for checkpoints. */
+  public State state() {
+    return new State(t, m.clone(), v.clone());
+  }
+
+  /** Restores a state taken from an optimizer of the same length. */
+  public void restore(State s) {
+    if (s.m().length != m.length || s.v().length != v.length) {
+      throw new IllegalArgumentException(
+          "optimizer state of " + s.m().length + " values for an optimizer of " + m.length);
+    }
+    System.arraycopy(s.m(), 0, m, 0, m.length);
+    System.arraycopy(s.v(), 0, v, 0, v.length);
+    t = s.steps();
+  }
+
+  /**
+   * Adam's state.
+   *
+   * @param steps steps taken (t)
+   * @param m first-moment estimates
+   * @param v second-moment estimates
+   */
+  public record State(long steps, float[] m, float[] v) {}
+}

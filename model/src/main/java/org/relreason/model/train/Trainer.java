@@ -1,0 +1,264 @@
+package org.relreason.model.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.augment.AugmentationConfig;
+import org.relreason.model.augment.ViewAugmenter;
+import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.nn.BackboneSpec;
+import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.PairPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Self-supervised pre-training in one process, top to bottom: for each step, the minibatch of the
+ * {@link MinibatchSchedule} → K augmented views per image (built for the next step while this one
+ * computes) → {@link RelationalModel#computeGradients} → {@link Adam} on the flat vector →
+ * progress, checkpoint. This is the reference a distributed run must reproduce.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final TrainConfig config;
+  private final ImageSet train;
+  private final RelationalModel model;
+  private final Adam adam;
+  private final MinibatchSchedule schedule;
+  private final ViewAugmenter augmenter;
+  private final ExecutorService prefetch;
+  private final PhaseTimer timer = new PhaseTimer();
+  private final int[] knownLabels;
+  private int epoch;
+  private int stepInEpoch;
+  private long globalStep;
+
+  /**
+   * @param config the run
+   * @param train the pre-training images (labels are used only with a label fraction)
+   * @param normalization the dataset's normalisation
+   */
+  public Trainer(TrainConfig config, ImageSet train, Normalization normalization) {
+    this.config = config;
+    this.train = train;
+    BackboneSpec spec =
+        new BackboneSpec(config.backbone(), config.width(), train.channels(), train.height(), train.width());
+    this.model =
+        new RelationalModel(
+            spec,
+            config.aggregation(),
+            FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
+            Seeds.mix(config.seed(), 1),
+            DataType.FLOAT);
+    this.adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
+    this.schedule = new MinibatchSchedule(train.size(), config.m(), Seeds.mix(config.seed(), 2));
+    AugmentationConfig aug = AugmentationConfig.paper().withOutputSize(train.height(), train.width());
+    this.augmenter = new ViewAugmenter(aug, normalization, config.augmentThreads());
+    this.prefetch =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "relreason-prefetch");
+              t.setDaemon(true);
+              return t;
+            });
+    this.knownLabels = knownLabels(config, train);
+  }
+
+  /** Labels the semi-supervised option may use (-1 = hidden), or null without that option. */
+  private static int[] knownLabels(TrainConfig config, ImageSet train) {
+    if (config.labelFraction() <= 0) {
+      return null;
+    }
+    if (!train.labeled()) {
+      throw new ConfigException(
+          "config key 'label-fraction': " + train.name() + " has no labels to use");
+    }
+    int[] known = new int[train.size()];
+    for (int i = 0; i < known.length; i++) {
+      boolean keep = Seeds.uniform(config.seed(), 3_000_000_000L + i) < config.labelFraction();
+      known[i] = keep ? train.label(i) : -1;
+    }
+    return known;
+  }
+
+  /** The model being trained. */
+  public RelationalModel model() {
+    return model;
+  }
+
+  /** The optimizer. */
+  public Adam optimizer() {
+    return adam;
+  }
+
+  /** The minibatch schedule. */
+  public MinibatchSchedule schedule() {
+    return schedule;
+  }
+
+  /** Steps the configured run takes in total. */
+  public long totalSteps() {
+    long all = (long) config.epochs() * schedule.stepsPerEpoch();
+    return config.maxSteps() > 0 ? Math.min(all, config.maxSteps()) : all;
+  }
+
+  /** Steps completed (after a resume: including the ones before it). */
+  public long globalStep() {
+    return globalStep;
+  }
+
+  /** The pair plan of a minibatch (semi-supervised targets when labels are known). */
+  public PairPlan plan(int[] images) {
+    if (knownLabels == null) {
+      return PairPlan.of(images.length, config.k());
+    }
+    int[] labels = new int[images.length];
+    for (int n = 0; n < images.length; n++) {
+      labels[n] = knownLabels[images[n]];
+    }
+    return PairPlan.withLabels(images.length, config.k(), labels);
+  }
+
+  /**
+   * Runs pre-training from the current cursor (the latest checkpoint in {@code checkpoint-dir},
+   * if any, else the start) to {@link #totalSteps()}.
+   */
+  public PretrainResult pretrain(TrainListener listener) throws IOException {
+    Optional<CheckpointStore> store =
+        config.checkpointDir().isEmpty()
+            ? Optional.empty()
+            : Optional.of(new CheckpointStore(Path.of(config.checkpointDir()), 3));
+    if (store.isPresent()) {
+      Optional<Path> latest = store.get().latest();
+      if (latest.isPresent()) {
+        resume(CheckpointStore.load(latest.get()), latest.get());
+      }
+    }
+    long total = totalSteps();
+    long startStep = globalStep;
+    int spe = schedule.stepsPerEpoch();
+    List<PretrainResult.EpochStats> history = new ArrayList<>();
+    StepStats epochStats = null;
+    StepStats last = null;
+    timer.reset();
+    long t0 = System.nanoTime();
+    CompletableFuture<float[]> next = globalStep < total ? submitViews(epoch, stepInEpoch) : null;
+    while (globalStep < total) {
+      timer.start();
+      float[] views = next.join();
+      timer.stop(Phase.AUGMENT);
+      int[] images = schedule.images(epoch, stepInEpoch);
+      int nextEpoch = stepInEpoch + 1 == spe ? epoch + 1 : epoch;
+      int nextStep = stepInEpoch + 1 == spe ? 0 : stepInEpoch + 1;
+      next = globalStep + 1 < total ? submitViews(nextEpoch, nextStep) : null;
+      last = step(views, images);
+      epochStats = epochStats == null ? last : epochStats.plus(last);
+      globalStep++;
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double vps = (globalStep - startStep) * (double) config.m() * config.k() / seconds;
+      listener.onStep(new StepReport(epoch, stepInEpoch, spe, globalStep, total, last, vps));
+      boolean epochEnds = nextStep == 0;
+      if (epochEnds || globalStep == total) {
+        history.add(new PretrainResult.EpochStats(epoch, epochStats.loss(), epochStats.positiveAccuracy(), epochStats.negativeAccuracy()));
+        listener.onEpochEnd(epoch, epochStats);
+        epochStats = null;
+      }
+      epoch = nextEpoch;
+      stepInEpoch = nextStep;
+      boolean due = config.checkpointEvery() > 0 ? globalStep % config.checkpointEvery() == 0 : epochEnds;
+      if (store.isPresent() && (due || globalStep == total)) {
+        Path file = store.get().save(checkpoint());
+        listener.onCheckpoint(file);
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    long steps = globalStep - startStep;
+    Map<String, Double> phases = new TreeMap<>();
+    timer.seconds().forEach((p, s) -> phases.put(p.id(), s));
+    return new PretrainResult(
+        steps,
+        globalStep,
+        seconds,
+        steps == 0 ? 0 : steps * (double) config.m() * config.k() / seconds,
+        last,
+        history,
+        phases);
+  }
+
+  private CompletableFuture<float[]> submitViews(int e, int s) {
+    int[] images = schedule.images(e, s);
+    return CompletableFuture.supplyAsync(
+        () -> augmenter.views(train, images, config.k(), config.seed(), e), prefetch);
+  }
+
+  /** One optimisation step on given views of the given images. */
+  StepStats step(float[] views, int[] images) {
+    INDArray x =
+        Nd4j.createFromArray(views)
+            .reshape((long) config.k() * images.length, train.channels(), train.height(), train.width());
+    StepStats stats = model.computeGradients(x, plan(images), timer);
+    float[] gradient = model.gradientVector();
+    for (int i = 0; i < gradient.length; i++) {
+      if (!Float.isFinite(gradient[i])) {
+        throw new IllegalStateException(
+            "non-finite gradient at step " + globalStep + " (epoch " + epoch + ", step " + stepInEpoch
+                + "), parameter " + i + " = " + gradient[i] + "; loss " + stats.loss()
+                + ": lower the learning rate or check the input data");
+      }
+    }
+    timer.start();
+    float[] params = model.paramsVector();
+    adam.step(params, gradient);
+    model.setParams(params);
+    timer.stop(Phase.OPTIMIZER);
+    return stats;
+  }
+
+  /** The state to continue from. */
+  public Checkpoint checkpoint() {
+    return new Checkpoint(config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), adam.state());
+  }
+
+  /** Continues from a checkpoint of a run with the same model-defining configuration. */
+  public void resume(Checkpoint c, Path from) {
+    TrainConfig saved = TrainConfig.of(c.config());
+    Map<String, String> mine = config.modelDefiningKeys();
+    Map<String, String> theirs = saved.modelDefiningKeys();
+    if (!mine.equals(theirs)) {
+      List<String> diff = new ArrayList<>();
+      for (String key : mine.keySet()) {
+        if (!mine.get(key).equals(theirs.get(key))) {
+          diff.add(key + "=" + theirs.get(key) + " (this run: " + mine.get(key) + ")");
+        }
+      }
+      throw new ConfigException(
+          "checkpoint " + from + " was written by a different run: " + String.join(", ", diff));
+    }
+    model.setParams(c.params());
+    adam.restore(c.adam());
+    epoch = c.epoch();
+    stepInEpoch = c.stepInEpoch();
+    globalStep = c.globalStep();
+    LOG.info("resumed from {} at step {} (epoch {}, step {} of the epoch)", from, globalStep, epoch, stepInEpoch);
+  }
+
+  @Override
+  public void close() {
+    prefetch.shutdownNow();
+    augmenter.close();
+  }
+}
