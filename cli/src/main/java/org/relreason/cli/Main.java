@@ -1,10 +1,53 @@
 package org.relreason.cli;
 
-/** Entry point placeholder while the build is being set up. */
-public final class Main {
-  private Main() {}
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The single entry point of relreason: {@code train}, {@code eval}, {@code bench}. */
+@Command(
+    name = "relreason",
+    mixinStandardHelpOptions = true,
+    version = "relreason 0.1.0",
+    description =
+        "Self-supervised relational reasoning (Patacchiola & Storkey, NeurIPS 2020) on Deeplearning4j.",
+    subcommands = {
+      TrainCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    System.out.println("relreason");
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line (also used by tests). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    ConfigOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parse) -> {
+          // a bad input is a message, not a stack trace
+          PrintWriter err = cmd.getErr();
+          err.println("relreason: " + describe(e));
+          if (Boolean.getBoolean("relreason.stacktrace")) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return 2;
+        });
+    return cl;
+  }
+
+  static String describe(Throwable e) {
+    String msg = e.getMessage();
+    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
   }
 }

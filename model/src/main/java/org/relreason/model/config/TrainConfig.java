@@ -17,9 +17,9 @@ import org.relreason.model.nn.LossKind;
 
 /**
  * The configuration of a run, read once from a JSON file and/or flags into an immutable, validated
- * record. Every key, its default and its description are in {@link #KEYS}; the same names are
- * the JSON keys and the command-line flags. Unknown keys and out-of-range values are rejected when
- * the configuration is built, with a message that names the key.
+ * record. Every key, its default and its description are in {@link #KEYS}; the same names are the
+ * JSON keys and the command-line flags. Unknown keys and out-of-range values are rejected when the
+ * configuration is built, with a message that names the key.
  *
  * @param dataset dataset name (see {@code Datasets})
  * @param dataDir directory holding the dataset's official files
@@ -77,34 +77,109 @@ public record TrainConfig(
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
       List.of(
-          new ConfigKey("dataset", "fashion-mnist", "dataset: fashion-mnist, mnist, cifar10, cifar100, cifar100-20, stl10, tiny-imagenet", ConfigKey.text()),
-          new ConfigKey("data-dir", "", "directory with the dataset's official files (default: /usr/share/datasets/fashion-mnist for fashion-mnist, else ./data)", ConfigKey.text()),
-          new ConfigKey("backbone", "conv4", "backbone: conv4, resnet8, resnet32, resnet56, resnet34", s -> BackboneKind.parse(s)),
-          new ConfigKey("width", "1", "backbone width multiplier (Kolesnikov et al. 2019)", ConfigKey.real(0.0625, 16)),
+          new ConfigKey(
+              "dataset",
+              "fashion-mnist",
+              "dataset: fashion-mnist, mnist, cifar10, cifar100, cifar100-20, stl10, tiny-imagenet",
+              ConfigKey.text()),
+          new ConfigKey(
+              "data-dir",
+              "",
+              "directory with the dataset's official files (default: /usr/share/datasets/fashion-mnist for fashion-mnist, else ./data)",
+              ConfigKey.text()),
+          new ConfigKey(
+              "backbone",
+              "conv4",
+              "backbone: conv4, resnet8, resnet32, resnet56, resnet34",
+              s -> BackboneKind.parse(s)),
+          new ConfigKey(
+              "width",
+              "1",
+              "backbone width multiplier (Kolesnikov et al. 2019)",
+              ConfigKey.real(0.0625, 16)),
           new ConfigKey("k", "4", "augmented views per image (K >= 2)", ConfigKey.integer(2, 64)),
           new ConfigKey("m", "64", "images per minibatch (M >= 2)", ConfigKey.integer(2, 4096)),
           new ConfigKey("epochs", "1", "pre-training epochs", ConfigKey.integer(0, 100_000)),
-          new ConfigKey("max-steps", "0", "stop pre-training after this many steps in total (0 = no limit)", ConfigKey.integer(0, Long.MAX_VALUE)),
-          new ConfigKey("train-limit", "0", "pre-train on the first N training images only (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
-          new ConfigKey("aggregation", "cat", "pair aggregation: cat, sum, mean, max", s -> Aggregation.parse(s)),
-          new ConfigKey("loss", "focal", "loss on relation logits: focal or bce", s -> LossKind.parse(s)),
+          new ConfigKey(
+              "max-steps",
+              "0",
+              "stop pre-training after this many steps in total (0 = no limit)",
+              ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey(
+              "train-limit",
+              "0",
+              "pre-train on the first N training images only (0 = all)",
+              ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey(
+              "aggregation",
+              "cat",
+              "pair aggregation: cat, sum, mean, max",
+              s -> Aggregation.parse(s)),
+          new ConfigKey(
+              "loss", "focal", "loss on relation logits: focal or bce", s -> LossKind.parse(s)),
           new ConfigKey("focal-gamma", "2", "focal loss gamma", ConfigKey.real(0, 10)),
-          new ConfigKey("focal-alpha", "0.5", "focal loss alpha (weight of positives)", ConfigKey.real(1e-6, 1 - 1e-6)),
+          new ConfigKey(
+              "focal-alpha",
+              "0.5",
+              "focal loss alpha (weight of positives)",
+              ConfigKey.real(1e-6, 1 - 1e-6)),
           new ConfigKey("lr", "0.001", "Adam learning rate", ConfigKey.real(1e-8, 1)),
-          new ConfigKey("seed", "1", "seed of every random choice (weights, minibatches, augmentation)", ConfigKey.integer(Long.MIN_VALUE, Long.MAX_VALUE)),
-          new ConfigKey("label-fraction", "0", "semi-supervised: fraction of training images whose labels make same-label pairs positive", ConfigKey.real(0, 1)),
-          new ConfigKey("augment-threads", "1", "threads that build augmented views (ND4J uses the other cores)", ConfigKey.integer(1, 256)),
-          new ConfigKey("linear-epochs", "100", "epochs of the linear evaluation (Adam 1e-3, batch 128)", ConfigKey.integer(0, 10_000)),
-          new ConfigKey("eval-train-limit", "0", "training images used by the evaluation (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
-          new ConfigKey("eval-test-limit", "0", "test images used by the evaluation (0 = all)", ConfigKey.integer(0, Integer.MAX_VALUE)),
-          new ConfigKey("knn-k", "200", "neighbours of the kNN monitor", ConfigKey.integer(1, 100_000)),
-          new ConfigKey("with-random-baseline", "false", "also evaluate the randomly initialised backbone", ConfigKey.bool()),
-          new ConfigKey("checkpoint-dir", "", "directory for checkpoints; a run resumes from the latest one there (\"\" = no checkpoints)", ConfigKey.text()),
-          new ConfigKey("checkpoint-every", "0", "checkpoint every N steps (0 = at the end of each epoch)", ConfigKey.integer(0, Long.MAX_VALUE)),
-          new ConfigKey("result-file", "", "write the result as JSON to this file (\"\" = do not)", ConfigKey.text()));
+          new ConfigKey(
+              "seed",
+              "1",
+              "seed of every random choice (weights, minibatches, augmentation)",
+              ConfigKey.integer(Long.MIN_VALUE, Long.MAX_VALUE)),
+          new ConfigKey(
+              "label-fraction",
+              "0",
+              "semi-supervised: fraction of training images whose labels make same-label pairs positive",
+              ConfigKey.real(0, 1)),
+          new ConfigKey(
+              "augment-threads",
+              "1",
+              "threads that build augmented views (ND4J uses the other cores)",
+              ConfigKey.integer(1, 256)),
+          new ConfigKey(
+              "linear-epochs",
+              "100",
+              "epochs of the linear evaluation (Adam 1e-3, batch 128)",
+              ConfigKey.integer(0, 10_000)),
+          new ConfigKey(
+              "eval-train-limit",
+              "0",
+              "training images used by the evaluation (0 = all)",
+              ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey(
+              "eval-test-limit",
+              "0",
+              "test images used by the evaluation (0 = all)",
+              ConfigKey.integer(0, Integer.MAX_VALUE)),
+          new ConfigKey(
+              "knn-k", "200", "neighbours of the kNN monitor", ConfigKey.integer(1, 100_000)),
+          new ConfigKey(
+              "with-random-baseline",
+              "false",
+              "also evaluate the randomly initialised backbone",
+              ConfigKey.bool()),
+          new ConfigKey(
+              "checkpoint-dir",
+              "",
+              "directory for checkpoints; a run resumes from the latest one there (\"\" = no checkpoints)",
+              ConfigKey.text()),
+          new ConfigKey(
+              "checkpoint-every",
+              "0",
+              "checkpoint every N steps (0 = at the end of each epoch)",
+              ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey(
+              "result-file",
+              "",
+              "write the result as JSON to this file (\"\" = do not)",
+              ConfigKey.text()));
 
   private static final Map<String, ConfigKey> BY_NAME =
-      KEYS.stream().collect(Collectors.toMap(ConfigKey::name, k -> k, (a, b) -> a, LinkedHashMap::new));
+      KEYS.stream()
+          .collect(Collectors.toMap(ConfigKey::name, k -> k, (a, b) -> a, LinkedHashMap::new));
 
   /** The defaults. */
   public static TrainConfig defaults() {
@@ -121,7 +196,11 @@ public record TrainConfig(
       ConfigKey key = BY_NAME.get(e.getKey());
       if (key == null) {
         throw new ConfigException(
-            "unknown config key '" + e.getKey() + "' (known keys: " + String.join(", ", BY_NAME.keySet()) + ")");
+            "unknown config key '"
+                + e.getKey()
+                + "' (known keys: "
+                + String.join(", ", BY_NAME.keySet())
+                + ")");
       }
       v.put(key.name(), key.parse(e.getValue()));
     }
@@ -167,6 +246,9 @@ public record TrainConfig(
    * error names the file and the key.
    */
   public static Map<String, String> readFile(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist");
+    }
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(file.toFile());
@@ -174,19 +256,21 @@ public record TrainConfig(
       throw new ConfigException("config file " + file + " is not valid JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new ConfigException("config file " + file + " must hold a JSON object of key/value pairs");
+      throw new ConfigException(
+          "config file " + file + " must hold a JSON object of key/value pairs");
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isValueNode() || e.getValue().isNull()) {
         throw new ConfigException(
-            "config file " + file + ": key '" + e.getKey() + "' must have a string, number or boolean value");
+            "config file "
+                + file
+                + ": key '"
+                + e.getKey()
+                + "' must have a string, number or boolean value");
       }
       out.put(e.getKey(), e.getValue().asText());
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException("config file " + file + " does not exist");
     }
     return out;
   }
@@ -223,12 +307,25 @@ public record TrainConfig(
   }
 
   /**
-   * The keys that change what is computed (not where files go or how many threads build views):
-   * two runs with the same model-defining keys and seed train the same parameters.
+   * The keys that change what is computed (not where files go or how many threads build views): two
+   * runs with the same model-defining keys and seed train the same parameters.
    */
   public Map<String, String> modelDefiningKeys() {
     Map<String, String> m = asMap();
-    for (String k : List.of("data-dir", "augment-threads", "checkpoint-dir", "checkpoint-every", "result-file", "epochs", "max-steps", "linear-epochs", "eval-train-limit", "eval-test-limit", "knn-k", "with-random-baseline")) {
+    for (String k :
+        List.of(
+            "data-dir",
+            "augment-threads",
+            "checkpoint-dir",
+            "checkpoint-every",
+            "result-file",
+            "epochs",
+            "max-steps",
+            "linear-epochs",
+            "eval-train-limit",
+            "eval-test-limit",
+            "knn-k",
+            "with-random-baseline")) {
       m.remove(k);
     }
     return m;

@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /** The backbones of the paper. */
 public enum BackboneKind {
-  /** 4 blocks conv3x3 (no bias) - BN - ReLU - 2x2 avg-pool, channels 8-16-32-64, GAP; feature 64. */
+  /**
+   * 4 blocks conv3x3 (no bias) - BN - ReLU - 2x2 avg-pool, channels 8-16-32-64, GAP; feature 64.
+   */
   CONV4("conv4"),
   /** CIFAR ResNet with basic blocks [1,1,1], channels 16/32/64; feature 64. */
   RESNET8("resnet8"),
@@ -14,7 +16,9 @@ public enum BackboneKind {
   RESNET32("resnet32"),
   /** CIFAR ResNet with basic blocks [9,9,9]. */
   RESNET56("resnet56"),
-  /** ImageNet-layout ResNet-34 (blocks [3,4,6,3], channels 64..512); feature 512. For 96x96 STL-10. */
+  /**
+   * ImageNet-layout ResNet-34 (blocks [3,4,6,3], channels 64..512); feature 512. For 96x96 STL-10.
+   */
   RESNET34("resnet34");
 
   private final String id;

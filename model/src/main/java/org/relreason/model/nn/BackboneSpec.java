@@ -4,8 +4,8 @@ package org.relreason.model.nn;
  * What backbone to build.
  *
  * @param kind the architecture
- * @param width channel multiplier (1 = the paper's widths; the widening factor of Kolesnikov et
- *     al. 2019); channel counts are rounded and at least 1
+ * @param width channel multiplier (1 = the paper's widths; the widening factor of Kolesnikov et al.
+ *     2019); channel counts are rounded and at least 1
  * @param channels input channels
  * @param height input height
  * @param widthPx input width in pixels

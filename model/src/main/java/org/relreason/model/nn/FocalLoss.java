@@ -44,7 +44,12 @@ public final class FocalLoss {
 
   /** Result of one evaluation: the mean loss, its gradient per logit, and pair accuracies. */
   public record Result(
-      double loss, double[] gradient, int positives, int positivesCorrect, int negatives, int negativesCorrect) {}
+      double loss,
+      double[] gradient,
+      int positives,
+      int positivesCorrect,
+      int negatives,
+      int negativesCorrect) {}
 
   /** Loss and {@code dL/dlogit} for logits and 0/1 targets of equal length. */
   public Result evaluate(double[] logits, float[] targets) {

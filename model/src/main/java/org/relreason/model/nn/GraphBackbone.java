@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A {@link Backbone} over a Deeplearning4j {@link ComputationGraph} with one input and one output
- * of shape {@code [N, D]} (no output layer: the loss lives outside, so the graph is
- * back-propagated from an external epsilon).
+ * of shape {@code [N, D]} (no output layer: the loss lives outside, so the graph is back-propagated
+ * from an external epsilon).
  */
 public final class GraphBackbone implements Backbone {
   private ComputationGraph graph;

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds the pair matrix of a {@link PairPlan} from view-major features and routes the gradient
  * back. The pairs are assembled block by block from contiguous slices (a negative block is the
- * right view rotated by its shift), so no index gather is needed and the backward is a sum of
- * slice additions.
+ * right view rotated by its shift), so no index gather is needed and the backward is a sum of slice
+ * additions.
  *
  * <p>Every slice is taken with one {@code get(rows, columns)} on a base array: ND4J 1.0.0-M2.1
  * fails (null buffer) on a row slice of a column view.
@@ -65,8 +65,10 @@ public final class PairAggregator {
       slice(rightTarget, b * m, m, rightColumn, d).assign(slice(features, zj, m, 0, d));
       slice(leftTarget, negBase + b * m, m, 0, d).assign(slice(features, zi, m, 0, d));
       // negative row n pairs z_i[n] with z_j[(n+s) mod M]
-      slice(rightTarget, negBase + b * m, m - s, rightColumn, d).assign(slice(features, zj + s, m - s, 0, d));
-      slice(rightTarget, negBase + b * m + m - s, s, rightColumn, d).assign(slice(features, zj, s, 0, d));
+      slice(rightTarget, negBase + b * m, m - s, rightColumn, d)
+          .assign(slice(features, zj + s, m - s, 0, d));
+      slice(rightTarget, negBase + b * m + m - s, s, rightColumn, d)
+          .assign(slice(features, zj, s, 0, d));
     }
     left = aggregation == Aggregation.MAX ? leftTarget : null;
     right = aggregation == Aggregation.MAX ? rightTarget : null;
@@ -108,7 +110,9 @@ public final class PairAggregator {
       long zi = (long) plan.left(b) * m;
       long zj = (long) plan.right(b) * m;
       int s = plan.shift(b);
-      slice(dz, zi, m, 0, d).addi(slice(dLeft, b * m, m, 0, d)).addi(slice(dLeft, negBase + b * m, m, 0, d));
+      slice(dz, zi, m, 0, d)
+          .addi(slice(dLeft, b * m, m, 0, d))
+          .addi(slice(dLeft, negBase + b * m, m, 0, d));
       slice(dz, zj, m, 0, d).addi(slice(dRight, b * m, m, rightColumn, d));
       slice(dz, zj + s, m - s, 0, d).addi(slice(dRight, negBase + b * m, m - s, rightColumn, d));
       slice(dz, zj, s, 0, d).addi(slice(dRight, negBase + b * m + m - s, s, rightColumn, d));

@@ -58,7 +58,12 @@ public final class RelationHead {
                     .build())
             .layer(new BatchNormalization.Builder().nOut(HIDDEN).decay(0.9).eps(1e-5).build())
             .layer(new ActivationLayer.Builder().activation(new ActivationLReLU(0.01)).build())
-            .layer(new DenseLayer.Builder().nIn(HIDDEN).nOut(1).activation(Activation.IDENTITY).build())
+            .layer(
+                new DenseLayer.Builder()
+                    .nIn(HIDDEN)
+                    .nOut(1)
+                    .activation(Activation.IDENTITY)
+                    .build())
             .build();
     net = new MultiLayerNetwork(conf);
     net.init();

@@ -1,8 +1,8 @@
 package org.relreason.model.train;
 
 /**
- * Adam (Kingma and Ba, ICLR 2015, Algorithm 1) on a flat float vector, with PyTorch's defaults
- * (β1 0.9, β2 0.999, ε 1e-8, no weight decay), as the paper uses it.
+ * Adam (Kingma and Ba, ICLR 2015, Algorithm 1) on a flat float vector, with PyTorch's defaults (β1
+ * 0.9, β2 0.999, ε 1e-8, no weight decay), as the paper uses it.
  *
  * <p>Lifecycle: construct with the vector length and a mask of batch-norm running statistics →
  * {@link #step(float[], float[])} once per minibatch → {@link #state()} / {@link #restore} for
@@ -28,10 +28,19 @@ public final class Adam {
   }
 
   public Adam(
-      int length, double learningRate, double beta1, double beta2, double epsilon, boolean[] statisticsMask) {
+      int length,
+      double learningRate,
+      double beta1,
+      double beta2,
+      double epsilon,
+      boolean[] statisticsMask) {
     if (statisticsMask.length != length) {
       throw new IllegalArgumentException(
-          "statistics mask has " + statisticsMask.length + " entries for " + length + " parameters");
+          "statistics mask has "
+              + statisticsMask.length
+              + " entries for "
+              + length
+              + " parameters");
     }
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -54,7 +63,13 @@ public final class Adam {
   public void step(float[] params, float[] gradient) {
     if (params.length != m.length || gradient.length != m.length) {
       throw new IllegalArgumentException(
-          "Adam over " + m.length + " values got " + params.length + " parameters and " + gradient.length + " gradients");
+          "Adam over "
+              + m.length
+              + " values got "
+              + params.length
+              + " parameters and "
+              + gradient.length
+              + " gradients");
     }
     t++;
     double c1 = 1 - Math.pow(beta1, t);

@@ -5,8 +5,8 @@ import java.util.TreeMap;
 
 /**
  * Everything needed to continue a run exactly: parameters (with batch-norm statistics), optimizer
- * state, the data cursor and the configuration. There is no RNG state to save: every random
- * choice derives from the configured seed and the cursor (see {@link Seeds}).
+ * state, the data cursor and the configuration. There is no RNG state to save: every random choice
+ * derives from the configured seed and the cursor (see {@link Seeds}).
  *
  * @param config the run's configuration as key/value texts
  * @param epoch epoch of the next step to run
@@ -16,7 +16,12 @@ import java.util.TreeMap;
  * @param adam the optimizer state
  */
 public record Checkpoint(
-    Map<String, String> config, int epoch, int stepInEpoch, long globalStep, float[] params, Adam.State adam) {
+    Map<String, String> config,
+    int epoch,
+    int stepInEpoch,
+    long globalStep,
+    float[] params,
+    Adam.State adam) {
 
   public Checkpoint {
     config = new TreeMap<>(config);

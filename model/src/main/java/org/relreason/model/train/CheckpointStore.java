@@ -52,7 +52,10 @@ public final class CheckpointStore {
   private final Sink sink;
 
   public CheckpointStore(Path dir, int keep) {
-    this(dir, keep, f -> Files.newOutputStream(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    this(
+        dir,
+        keep,
+        f -> Files.newOutputStream(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
   CheckpointStore(Path dir, int keep, Sink sink) {
@@ -123,7 +126,8 @@ public final class CheckpointStore {
 
   private static void write(Checkpoint c, OutputStream raw) throws IOException {
     CRC32 crc = new CRC32();
-    CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 20), crc);
+    CheckedOutputStream checked =
+        new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 20), crc);
     DataOutputStream out = new DataOutputStream(checked);
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("format", 1);
@@ -157,7 +161,9 @@ public final class CheckpointStore {
     out.write(buf.array(), 0, buf.position());
   }
 
-  /** Reads and verifies a checkpoint; a damaged file is an error naming the file and what is wrong. */
+  /**
+   * Reads and verifies a checkpoint; a damaged file is an error naming the file and what is wrong.
+   */
   public static Checkpoint load(Path file) throws IOException {
     byte[] all = Files.readAllBytes(file);
     if (all.length < MAGIC.length + 4 + 8) {
@@ -165,7 +171,8 @@ public final class CheckpointStore {
     }
     for (int i = 0; i < MAGIC.length; i++) {
       if (all[i] != MAGIC[i]) {
-        throw new IOException(file + ": not a relreason checkpoint (bad magic at byte offset " + i + ")");
+        throw new IOException(
+            file + ": not a relreason checkpoint (bad magic at byte offset " + i + ")");
       }
     }
     CRC32 crc = new CRC32();
@@ -173,8 +180,12 @@ public final class CheckpointStore {
     long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
     if (stored != crc.getValue()) {
       throw new IOException(
-          file + ": checksum mismatch (stored " + Long.toHexString(stored) + ", computed "
-              + Long.toHexString(crc.getValue()) + "): the file is damaged or truncated");
+          file
+              + ": checksum mismatch (stored "
+              + Long.toHexString(stored)
+              + ", computed "
+              + Long.toHexString(crc.getValue())
+              + "): the file is damaged or truncated");
     }
     ByteBuffer b = ByteBuffer.wrap(all);
     b.position(MAGIC.length);
@@ -184,14 +195,16 @@ public final class CheckpointStore {
     int n = ((Number) header.get("num_params")).intValue();
     long expected = (long) b.position() + 12L * n + 8;
     if (expected != all.length) {
-      throw new IOException(file + ": expected " + expected + " bytes for " + n + " parameters, found " + all.length);
+      throw new IOException(
+          file + ": expected " + expected + " bytes for " + n + " parameters, found " + all.length);
     }
     b.order(ByteOrder.LITTLE_ENDIAN);
     float[] params = readFloats(b, n);
     float[] m = readFloats(b, n);
     float[] v = readFloats(b, n);
     Map<String, String> config = new LinkedHashMap<>();
-    ((Map<?, ?>) header.get("config")).forEach((k, val) -> config.put(k.toString(), val.toString()));
+    ((Map<?, ?>) header.get("config"))
+        .forEach((k, val) -> config.put(k.toString(), val.toString()));
     return new Checkpoint(
         config,
         ((Number) header.get("epoch")).intValue(),

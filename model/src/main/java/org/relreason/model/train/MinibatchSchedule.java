@@ -1,10 +1,10 @@
 package org.relreason.model.train;
 
 /**
- * Which images make up each minibatch: epoch e visits a permutation of the training set drawn
- * from {@code (seed, e)}, in consecutive groups of M (the incomplete last group is dropped, as
- * PyTorch's {@code drop_last=True}). Stateless: any process can compute step s of epoch e, which
- * is what lets checkpoints resume exactly and workers agree on a step without sending images.
+ * Which images make up each minibatch: epoch e visits a permutation of the training set drawn from
+ * {@code (seed, e)}, in consecutive groups of M (the incomplete last group is dropped, as PyTorch's
+ * {@code drop_last=True}). Stateless: any process can compute step s of epoch e, which is what lets
+ * checkpoints resume exactly and workers agree on a step without sending images.
  */
 public final class MinibatchSchedule {
   private final int datasetSize;

@@ -31,5 +31,6 @@ public record PretrainResult(
    * @param positiveAccuracy fraction of positives scored positive
    * @param negativeAccuracy fraction of negatives scored negative
    */
-  public record EpochStats(int epoch, double loss, double positiveAccuracy, double negativeAccuracy) {}
+  public record EpochStats(
+      int epoch, double loss, double positiveAccuracy, double negativeAccuracy) {}
 }

@@ -15,11 +15,11 @@ import org.relreason.model.nn.PairPlan;
 import org.relreason.model.nn.RelationHead;
 
 /**
- * Backbone and relation head with ONE flat parameter vector and ONE flat gradient vector
- * ({@code [backbone | head]}), so that an optimizer, a checkpoint or a parameter server handles a
- * single array. The networks read their parameters from the shared vector; their gradients are
- * copied into the flat gradient vector after each backward. {@link #computeGradients} is the whole forward/backward of one step; it changes no
- * parameter.
+ * Backbone and relation head with ONE flat parameter vector and ONE flat gradient vector ({@code
+ * [backbone | head]}), so that an optimizer, a checkpoint or a parameter server handles a single
+ * array. The networks read their parameters from the shared vector; their gradients are copied into
+ * the flat gradient vector after each backward. {@link #computeGradients} is the whole
+ * forward/backward of one step; it changes no parameter.
  */
 public final class RelationalModel {
   private final Backbone backbone;
@@ -58,7 +58,8 @@ public final class RelationalModel {
     head.bind(slice(params, backboneSize, total));
     statisticsMask = new boolean[(int) total];
     System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
-    System.arraycopy(head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
+    System.arraycopy(
+        head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
   }
 
   private static INDArray slice(INDArray row, long from, long to) {

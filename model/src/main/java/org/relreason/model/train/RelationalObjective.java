@@ -8,10 +8,10 @@ import org.relreason.model.nn.PairPlan;
 import org.relreason.model.nn.RelationHead;
 
 /**
- * The relational objective on given features: aggregate the pairs of a {@link PairPlan}, score
- * them with the relation head, take the focal loss, and back-propagate to the features. It is
- * separate from the backbone so that a parameter server can run it over the features of a whole
- * minibatch gathered from several workers ("views" sharding).
+ * The relational objective on given features: aggregate the pairs of a {@link PairPlan}, score them
+ * with the relation head, take the focal loss, and back-propagate to the features. It is separate
+ * from the backbone so that a parameter server can run it over the features of a whole minibatch
+ * gathered from several workers ("views" sharding).
  */
 public final class RelationalObjective {
   private final PairAggregator aggregator;
@@ -27,7 +27,9 @@ public final class RelationalObjective {
   /** Result: statistics, and {@code dL/dfeatures}; the head's gradients are in its view. */
   public record Output(StepStats stats, INDArray featureGradient) {}
 
-  /** The mean loss over the plan's pairs, forward only (batch-norm in batch mode, as in training). */
+  /**
+   * The mean loss over the plan's pairs, forward only (batch-norm in batch mode, as in training).
+   */
   public double loss(INDArray features, PairPlan plan) {
     INDArray logits = head.forward(aggregator.forward(features, plan), true);
     return loss.evaluate(logits.reshape(logits.length()).toDoubleVector(), plan.targets()).loss();

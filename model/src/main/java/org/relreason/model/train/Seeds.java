@@ -1,8 +1,8 @@
 package org.relreason.model.train;
 
 /**
- * Seed derivation: every random choice of a run comes from the one configured seed mixed with
- * what it is for (epoch, image, role), so it is the same in any process and order.
+ * Seed derivation: every random choice of a run comes from the one configured seed mixed with what
+ * it is for (epoch, image, role), so it is the same in any process and order.
  */
 public final class Seeds {
   private Seeds() {}

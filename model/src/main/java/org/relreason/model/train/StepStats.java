@@ -11,7 +11,12 @@ package org.relreason.model.train;
  * @param negativesCorrect negatives with logit ≤ 0
  */
 public record StepStats(
-    double lossSum, long pairs, long positives, long positivesCorrect, long negatives, long negativesCorrect) {
+    double lossSum,
+    long pairs,
+    long positives,
+    long positivesCorrect,
+    long negatives,
+    long negativesCorrect) {
 
   /** Mean loss over the pairs. */
   public double loss() {

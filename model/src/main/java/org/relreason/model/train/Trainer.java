@@ -46,6 +46,7 @@ public final class Trainer implements AutoCloseable {
   private int epoch;
   private int stepInEpoch;
   private long globalStep;
+  private boolean resumeChecked;
 
   /**
    * @param config the run
@@ -56,7 +57,8 @@ public final class Trainer implements AutoCloseable {
     this.config = config;
     this.train = train;
     BackboneSpec spec =
-        new BackboneSpec(config.backbone(), config.width(), train.channels(), train.height(), train.width());
+        new BackboneSpec(
+            config.backbone(), config.width(), train.channels(), train.height(), train.width());
     this.model =
         new RelationalModel(
             spec,
@@ -66,7 +68,8 @@ public final class Trainer implements AutoCloseable {
             DataType.FLOAT);
     this.adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     this.schedule = new MinibatchSchedule(train.size(), config.m(), Seeds.mix(config.seed(), 2));
-    AugmentationConfig aug = AugmentationConfig.paper().withOutputSize(train.height(), train.width());
+    AugmentationConfig aug =
+        AugmentationConfig.paper().withOutputSize(train.height(), train.width());
     this.augmenter = new ViewAugmenter(aug, normalization, config.augmentThreads());
     this.prefetch =
         Executors.newSingleThreadExecutor(
@@ -134,21 +137,30 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Runs pre-training from the current cursor (the latest checkpoint in {@code checkpoint-dir},
-   * if any, else the start) to {@link #totalSteps()}.
+   * Runs pre-training from the current cursor (the latest checkpoint in {@code checkpoint-dir}, if
+   * any, else the start) to {@link #totalSteps()}.
    */
   public PretrainResult pretrain(TrainListener listener) throws IOException {
+    return pretrain(listener, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #pretrain(TrainListener)} but stops after global step {@code untilStep} (a benchmark
+   * warms up with one call and times the next).
+   */
+  public PretrainResult pretrain(TrainListener listener, long untilStep) throws IOException {
     Optional<CheckpointStore> store =
         config.checkpointDir().isEmpty()
             ? Optional.empty()
             : Optional.of(new CheckpointStore(Path.of(config.checkpointDir()), 3));
-    if (store.isPresent()) {
+    if (store.isPresent() && !resumeChecked) {
+      resumeChecked = true;
       Optional<Path> latest = store.get().latest();
       if (latest.isPresent()) {
         resume(CheckpointStore.load(latest.get()), latest.get());
       }
     }
-    long total = totalSteps();
+    long total = Math.min(totalSteps(), untilStep);
     long startStep = globalStep;
     int spe = schedule.stepsPerEpoch();
     List<PretrainResult.EpochStats> history = new ArrayList<>();
@@ -173,13 +185,19 @@ public final class Trainer implements AutoCloseable {
       listener.onStep(new StepReport(epoch, stepInEpoch, spe, globalStep, total, last, vps));
       boolean epochEnds = nextStep == 0;
       if (epochEnds || globalStep == total) {
-        history.add(new PretrainResult.EpochStats(epoch, epochStats.loss(), epochStats.positiveAccuracy(), epochStats.negativeAccuracy()));
+        history.add(
+            new PretrainResult.EpochStats(
+                epoch,
+                epochStats.loss(),
+                epochStats.positiveAccuracy(),
+                epochStats.negativeAccuracy()));
         listener.onEpochEnd(epoch, epochStats);
         epochStats = null;
       }
       epoch = nextEpoch;
       stepInEpoch = nextStep;
-      boolean due = config.checkpointEvery() > 0 ? globalStep % config.checkpointEvery() == 0 : epochEnds;
+      boolean due =
+          config.checkpointEvery() > 0 ? globalStep % config.checkpointEvery() == 0 : epochEnds;
       if (store.isPresent() && (due || globalStep == total)) {
         Path file = store.get().save(checkpoint());
         listener.onCheckpoint(file);
@@ -209,14 +227,25 @@ public final class Trainer implements AutoCloseable {
   StepStats step(float[] views, int[] images) {
     INDArray x =
         Nd4j.createFromArray(views)
-            .reshape((long) config.k() * images.length, train.channels(), train.height(), train.width());
+            .reshape(
+                (long) config.k() * images.length, train.channels(), train.height(), train.width());
     StepStats stats = model.computeGradients(x, plan(images), timer);
     float[] gradient = model.gradientVector();
     for (int i = 0; i < gradient.length; i++) {
       if (!Float.isFinite(gradient[i])) {
         throw new IllegalStateException(
-            "non-finite gradient at step " + globalStep + " (epoch " + epoch + ", step " + stepInEpoch
-                + "), parameter " + i + " = " + gradient[i] + "; loss " + stats.loss()
+            "non-finite gradient at step "
+                + globalStep
+                + " (epoch "
+                + epoch
+                + ", step "
+                + stepInEpoch
+                + "), parameter "
+                + i
+                + " = "
+                + gradient[i]
+                + "; loss "
+                + stats.loss()
                 + ": lower the learning rate or check the input data");
       }
     }
@@ -230,7 +259,8 @@ public final class Trainer implements AutoCloseable {
 
   /** The state to continue from. */
   public Checkpoint checkpoint() {
-    return new Checkpoint(config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), adam.state());
+    return new Checkpoint(
+        config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), adam.state());
   }
 
   /** Continues from a checkpoint of a run with the same model-defining configuration. */
@@ -253,7 +283,12 @@ public final class Trainer implements AutoCloseable {
     epoch = c.epoch();
     stepInEpoch = c.stepInEpoch();
     globalStep = c.globalStep();
-    LOG.info("resumed from {} at step {} (epoch {}, step {} of the epoch)", from, globalStep, epoch, stepInEpoch);
+    LOG.info(
+        "resumed from {} at step {} (epoch {}, step {} of the epoch)",
+        from,
+        globalStep,
+        epoch,
+        stepInEpoch);
   }
 
   @Override

@@ -74,7 +74,8 @@ class PairAggregatorTest {
     double[][] got = dz.toDoubleMatrix();
     for (int row = 0; row < k * m; row++) {
       for (int c = 0; c < d; c++) {
-        assertThat(got[row][c]).isCloseTo(naive[row][c], org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(got[row][c])
+            .isCloseTo(naive[row][c], org.assertj.core.data.Offset.offset(1e-12));
       }
     }
   }

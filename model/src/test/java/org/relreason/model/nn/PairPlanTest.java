@@ -30,7 +30,8 @@ class PairPlanTest {
     PairPlan plan = PairPlan.of(5, 4);
     int[][] expected = {{0, 1, 1}, {0, 2, 2}, {0, 3, 3}, {1, 2, 4}, {1, 3, 1}, {2, 3, 2}};
     for (int b = 0; b < expected.length; b++) {
-      assertThat(new int[] {plan.left(b), plan.right(b), plan.shift(b)}).containsExactly(expected[b]);
+      assertThat(new int[] {plan.left(b), plan.right(b), plan.shift(b)})
+          .containsExactly(expected[b]);
     }
     // with M = 2 the shift is always 1
     PairPlan two = PairPlan.of(2, 5);

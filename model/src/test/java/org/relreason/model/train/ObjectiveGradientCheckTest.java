@@ -89,7 +89,9 @@ class ObjectiveGradientCheckTest {
       if (diff > 1e-9) {
         worst = Math.max(worst, rel);
         assertThat(rel)
-            .as("param %d (%s): analytic %.10g numeric %.10g", i, i < backboneSize ? "backbone" : "head", a, numeric)
+            .as(
+                "param %d (%s): analytic %.10g numeric %.10g",
+                i, i < backboneSize ? "backbone" : "head", a, numeric)
             .isLessThan(1e-5);
       }
     }

@@ -1,0 +1,183 @@
+package org.relreason.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.train.Nd4jInfo;
+import org.relreason.model.train.Phase;
+import org.relreason.model.train.PretrainResult;
+import org.relreason.model.train.TrainListener;
+import org.relreason.model.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: training throughput per backbone and K on synthetic images through the real step
+ * (augmentation, backbone, pairing, head, loss, backward, Adam). Each setting runs in a fresh JVM
+ * so that its peak memory is its own. Prints one line per setting: {@code bench backbone=conv4 K=4
+ * M=64 views_per_s=... step_s=... <phase>_s=... peak_rss_mb=...}.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Measures training views/s, the split of a step by phase, and peak memory.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(
+      names = "--backbones",
+      split = ",",
+      defaultValue = "conv4,resnet32",
+      description = "backbones (default: ${DEFAULT-VALUE})")
+  List<String> backbones;
+
+  @Option(
+      names = "--k",
+      split = ",",
+      defaultValue = "2,4,8,16",
+      description = "views per image (default: ${DEFAULT-VALUE})")
+  List<Integer> ks;
+
+  @Option(
+      names = "--m",
+      defaultValue = "64",
+      description = "images per minibatch (default: ${DEFAULT-VALUE})")
+  int m;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "5",
+      description = "timed steps per setting (default: ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "2",
+      description = "untimed steps first (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(
+      names = "--augment-threads",
+      defaultValue = "1",
+      description = "augmentation threads (default: ${DEFAULT-VALUE})")
+  int augmentThreads;
+
+  @Option(
+      names = "--in-process",
+      description = "run every setting in this JVM (peak memory is then cumulative)")
+  boolean inProcess;
+
+  @Override
+  public Integer call() throws Exception {
+    System.out.println("# " + Nd4jInfo.line());
+    for (String b : backbones) {
+      BackboneKind kind = BackboneKind.parse(b);
+      for (int k : ks) {
+        if (inProcess) {
+          System.out.println(runOne(kind, k, m, steps, warmup, augmentThreads));
+        } else {
+          int code = fork(kind, k);
+          if (code != 0) {
+            System.out.printf(
+                "bench backbone=%s K=%d M=%d failed exit=%d%n", kind.id(), k, m, code);
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private int fork(BackboneKind kind, int k) throws IOException, InterruptedException {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(javaBin);
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "bench",
+            "--in-process",
+            "--backbones",
+            kind.id(),
+            "--k",
+            Integer.toString(k),
+            "--m",
+            Integer.toString(m),
+            "--steps",
+            Integer.toString(steps),
+            "--warmup",
+            Integer.toString(warmup),
+            "--augment-threads",
+            Integer.toString(augmentThreads)));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(false)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (var in = p.getInputStream()) {
+      for (String line : new String(in.readAllBytes()).split("\n")) {
+        if (line.startsWith("bench ")) {
+          System.out.println(line);
+        }
+      }
+    }
+    return p.waitFor();
+  }
+
+  static String runOne(BackboneKind kind, int k, int m, int steps, int warmup, int augmentThreads)
+      throws IOException {
+    int side = kind == BackboneKind.RESNET34 ? 96 : 32;
+    int images = m * (steps + warmup);
+    byte[] px = new byte[images * 3 * side * side];
+    new SplittableRandom(1).nextBytes(px);
+    ImageSet set = new ImageSet("synthetic", images, 3, side, side, px, null, 0);
+    TrainConfig config =
+        TrainConfig.of(
+            Map.of(
+                "backbone",
+                kind.id(),
+                "k",
+                Integer.toString(k),
+                "m",
+                Integer.toString(m),
+                "epochs",
+                "1",
+                "augment-threads",
+                Integer.toString(augmentThreads)));
+    try (Trainer trainer = new Trainer(config, set, Normalization.CIFAR10)) {
+      TrainListener quiet = new TrainListener() {};
+      trainer.pretrain(quiet, warmup);
+      PretrainResult r = trainer.pretrain(quiet, warmup + steps);
+      StringBuilder sb = new StringBuilder();
+      sb.append(
+          String.format(
+              "bench backbone=%s K=%d M=%d views_per_s=%.1f step_s=%.4f",
+              kind.id(), k, m, r.viewsPerSecond(), r.seconds() / steps));
+      for (Phase p : Phase.values()) {
+        sb.append(String.format(" %s_s=%.4f", p.id(), r.phaseSeconds().get(p.id()) / steps));
+      }
+      sb.append(
+          String.format(" peak_rss_mb=%.0f params=%d", peakRssMb(), trainer.model().numParams()));
+      return sb.toString();
+    }
+  }
+
+  /** Peak resident memory of this process (VmHWM), which includes ND4J's native buffers. */
+  static double peakRssMb() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    return Double.NaN;
+  }
+}

@@ -1,0 +1,143 @@
+package org.relreason.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainTest {
+  private static final String FMNIST =
+      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = cl.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(saved);
+    }
+  }
+
+  @Test
+  void badInputIsOneClearLineAndANonZeroExit(@TempDir Path dir) throws Exception {
+    Run k = run("train", "--k", "1");
+    assertThat(k.exit()).isNotZero();
+    assertThat(k.err()).contains("config key 'k'").contains("[2, 64]").doesNotContain("Exception");
+    assertThat(run("train", "--m", "1").err()).contains("config key 'm'");
+    assertThat(run("train", "--aggregation", "concat").err()).contains("cat, sum, mean, max");
+    assertThat(run("train", "--backbone", "vgg16").err()).contains("conv4, resnet8");
+    assertThat(run("train", "--views", "3").exit()).isNotZero();
+    // a truncated CIFAR-10 batch: the message names the file and the offset
+    Path batches = Files.createDirectories(dir.resolve("cifar-10-batches-bin"));
+    for (int i = 1; i <= 5; i++) {
+      Files.write(batches.resolve("data_batch_" + i + ".bin"), new byte[3073 + (i == 3 ? 100 : 0)]);
+    }
+    Run trunc = run("train", "--dataset", "cifar10", "--data-dir", dir.toString());
+    assertThat(trunc.exit()).isNotZero();
+    assertThat(trunc.err()).contains("data_batch_3.bin").contains("3073").doesNotContain("\tat ");
+  }
+
+  @Test
+  void trainWritesTheResultContract(@TempDir Path dir) throws Exception {
+    Path result = dir.resolve("out/result.json");
+    Run r =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--max-steps",
+            "2",
+            "--m",
+            "16",
+            "--k",
+            "2",
+            "--train-limit",
+            "64",
+            "--eval-train-limit",
+            "300",
+            "--eval-test-limit",
+            "100",
+            "--linear-epochs",
+            "2",
+            "--knn-k",
+            "10",
+            "--with-random-baseline",
+            "--checkpoint-dir",
+            dir.resolve("ck").toString(),
+            "--result-file",
+            result.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("linear evaluation top-1").contains("random-weights baseline");
+    JsonNode json = new ObjectMapper().readTree(result.toFile());
+    for (String key :
+        new String[] {
+          "linear_top1",
+          "knn_top1",
+          "random_linear_top1",
+          "epochs",
+          "train_seconds",
+          "views_per_second"
+        }) {
+      assertThat(json.has(key)).as(key).isTrue();
+    }
+    assertThat(json.get("steps").asLong()).isEqualTo(2);
+    assertThat(json.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
+    Path checkpoint = dir.resolve("ck/checkpoint-2.rrck");
+    assertThat(checkpoint).exists();
+    Run eval =
+        run(
+            "eval",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--eval-train-limit",
+            "300",
+            "--eval-test-limit",
+            "100",
+            "--linear-epochs",
+            "2");
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    assertThat(eval.out()).contains("step 2").contains("linear top-1");
+  }
+
+  @Test
+  void benchPrintsOneLinePerSettingWithThePhaseSplit() {
+    Run r =
+        run(
+            "bench",
+            "--in-process",
+            "--backbones",
+            "conv4",
+            "--k",
+            "2",
+            "--m",
+            "8",
+            "--steps",
+            "1",
+            "--warmup",
+            "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern(
+            "bench backbone=conv4 K=2 M=8 views_per_s=[0-9.]+ step_s=[0-9.]+ augment_s=[0-9.]+ "
+                + "backbone_forward_s=[0-9.]+ pairing_s=[0-9.]+ head_s=[0-9.]+ loss_s=[0-9.]+ "
+                + "backbone_backward_s=[0-9.]+ optimizer_s=[0-9.]+ peak_rss_mb=[0-9]+");
+  }
+}

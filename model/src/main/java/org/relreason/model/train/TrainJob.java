@@ -1,0 +1,158 @@
+package org.relreason.model.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.Datasets;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.data.Split;
+import org.relreason.model.eval.FeatureExtractor;
+import org.relreason.model.eval.FeatureSet;
+import org.relreason.model.eval.KnnMonitor;
+import org.relreason.model.eval.LinearConfig;
+import org.relreason.model.eval.LinearEvaluator;
+import org.relreason.model.eval.LinearResult;
+import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.BackboneSpec;
+import org.relreason.model.nn.Backbones;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code train} job in one process: load the dataset → pre-train with relational reasoning →
+ * drop the head → linear evaluation and kNN monitor on the frozen backbone (and, if asked, on the
+ * randomly initialised backbone under the same protocol) → {@link TrainResult}.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  private TrainJob() {}
+
+  /** Runs the job; writes the result file when the config names one. */
+  public static TrainResult run(TrainConfig config, TrainListener listener) throws IOException {
+    Path dir = Path.of(config.dataDir());
+    Normalization norm = Datasets.normalization(config.dataset());
+    ImageSet train = load(config, dir, Split.TRAIN, config.trainLimit());
+    ImageSet evalTrain =
+        config.evalTrainLimit() == config.trainLimit()
+            ? train
+            : load(config, dir, Split.TRAIN, config.evalTrainLimit());
+    ImageSet evalTest = load(config, dir, Split.TEST, config.evalTestLimit());
+    LOG.info("pre-training on {}, evaluating on {} / {}", train, evalTrain, evalTest);
+    PretrainResult pre;
+    Backbone trained;
+    try (Trainer trainer = new Trainer(config, train, norm)) {
+      pre = trainer.pretrain(listener);
+      trained = trainer.model().backbone();
+    }
+    long e0 = System.nanoTime();
+    Evaluation learned = evaluate(config, trained, norm, evalTrain, evalTest);
+    Evaluation random = null;
+    if (config.withRandomBaseline()) {
+      // the same initial weights the pre-training started from
+      BackboneSpec spec =
+          new BackboneSpec(
+              config.backbone(), config.width(), train.channels(), train.height(), train.width());
+      Backbone untrained = Backbones.build(spec, Seeds.mix(config.seed(), 1), DataType.FLOAT);
+      random = evaluate(config, untrained, norm, evalTrain, evalTest);
+    }
+    double evalSeconds = (System.nanoTime() - e0) / 1e9;
+    PretrainResult.EpochStats lastEpoch =
+        pre.history().isEmpty() ? null : pre.history().get(pre.history().size() - 1);
+    TrainResult result =
+        new TrainResult(
+            config.dataset(),
+            config.backbone().id(),
+            config.epochs(),
+            pre.globalStep(),
+            pre.seconds(),
+            pre.viewsPerSecond(),
+            lastEpoch == null ? null : lastEpoch.loss(),
+            lastEpoch == null ? null : lastEpoch.positiveAccuracy(),
+            lastEpoch == null ? null : lastEpoch.negativeAccuracy(),
+            learned.linear == null ? null : learned.linear.testTop1(),
+            learned.linear == null ? null : learned.linear.trainTop1(),
+            learned.knn,
+            random == null || random.linear == null ? null : random.linear.testTop1(),
+            random == null ? null : random.knn,
+            evalSeconds,
+            evalTrain.size(),
+            evalTest.size(),
+            pre.history(),
+            pre.phaseSeconds(),
+            Nd4jInfo.describe(),
+            config.asMap());
+    if (!config.resultFile().isEmpty()) {
+      write(result, Path.of(config.resultFile()));
+    }
+    return result;
+  }
+
+  /** A split, or its first {@code limit} images when limit &gt; 0. */
+  private static ImageSet load(TrainConfig config, Path dir, Split split, int limit)
+      throws IOException {
+    return limit > 0
+        ? Datasets.load(config.dataset(), dir, split, limit)
+        : Datasets.load(config.dataset(), dir, split);
+  }
+
+  /**
+   * Scores of one backbone.
+   *
+   * @param linear linear evaluation (null when linear-epochs is 0)
+   * @param knn kNN-monitor top-1
+   */
+  public record Evaluation(LinearResult linear, Double knn) {}
+
+  /** Linear evaluation and kNN monitor of a backbone under the config's evaluation settings. */
+  public static Evaluation evaluate(TrainConfig config, Backbone backbone) throws IOException {
+    Path dir = Path.of(config.dataDir());
+    Normalization norm = Datasets.normalization(config.dataset());
+    ImageSet train = load(config, dir, Split.TRAIN, config.evalTrainLimit());
+    ImageSet test = load(config, dir, Split.TEST, config.evalTestLimit());
+    return evaluate(config, backbone, norm, train, test);
+  }
+
+  private static Evaluation evaluate(
+      TrainConfig config, Backbone backbone, Normalization norm, ImageSet train, ImageSet test) {
+    FeatureExtractor fx = new FeatureExtractor(norm);
+    FeatureSet ftrain = fx.extract(backbone, train);
+    FeatureSet ftest = fx.extract(backbone, test);
+    LinearResult linear = null;
+    if (config.linearEpochs() > 0) {
+      linear =
+          new LinearEvaluator(
+                  LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()))
+              .evaluate(ftrain, ftest);
+    }
+    double knn =
+        new KnnMonitor(Math.min(config.knnK(), ftrain.n()), KnnMonitor.DEFAULT_TEMPERATURE)
+            .top1(ftrain, ftest);
+    return new Evaluation(linear, knn);
+  }
+
+  /** The JSON writer used for results. */
+  public static ObjectMapper json() {
+    return new ObjectMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
+  /** Writes a result as JSON atomically. */
+  public static void write(TrainResult result, Path file) throws IOException {
+    Path abs = file.toAbsolutePath();
+    if (abs.getParent() != null) {
+      Files.createDirectories(abs.getParent());
+    }
+    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+    json().writeValue(tmp.toFile(), result);
+    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,55 @@
+package org.relreason.model.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of {@code train}: what tests, the dashboard and the benchmark read (also written as
+ * JSON with these names in snake_case).
+ *
+ * @param dataset dataset name
+ * @param backbone backbone name
+ * @param epochs epochs configured
+ * @param steps steps completed in total
+ * @param trainSeconds wall time of pre-training in this process
+ * @param viewsPerSecond pre-training throughput
+ * @param finalLoss mean loss of the last epoch
+ * @param finalPositiveAccuracy last epoch's accuracy on positive pairs
+ * @param finalNegativeAccuracy last epoch's accuracy on negative pairs
+ * @param linearTop1 linear-evaluation top-1 on the test split
+ * @param linearTrainTop1 linear classifier's top-1 on the evaluation training set
+ * @param knnTop1 kNN-monitor top-1 on the test split
+ * @param randomLinearTop1 linear top-1 of the randomly initialised backbone (null unless asked)
+ * @param randomKnnTop1 kNN top-1 of the randomly initialised backbone (null unless asked)
+ * @param evalSeconds wall time of the evaluations
+ * @param evalTrainImages images the linear classifier was trained on
+ * @param evalTestImages images it was tested on
+ * @param history loss and pair accuracies per epoch
+ * @param phaseSeconds step time per phase
+ * @param backend ND4J backend description
+ * @param config the configuration
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrainResult(
+    String dataset,
+    String backbone,
+    int epochs,
+    long steps,
+    double trainSeconds,
+    double viewsPerSecond,
+    Double finalLoss,
+    Double finalPositiveAccuracy,
+    Double finalNegativeAccuracy,
+    Double linearTop1,
+    Double linearTrainTop1,
+    Double knnTop1,
+    Double randomLinearTop1,
+    Double randomKnnTop1,
+    double evalSeconds,
+    int evalTrainImages,
+    int evalTestImages,
+    List<PretrainResult.EpochStats> history,
+    Map<String, Double> phaseSeconds,
+    Map<String, String> backend,
+    Map<String, String> config) {}

@@ -1,0 +1,67 @@
+package org.relreason.model.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relreason.model.nn.Aggregation;
+import org.relreason.model.nn.BackboneKind;
+
+class TrainConfigTest {
+
+  @Test
+  void defaultsAreThePapersSettings() {
+    TrainConfig c = TrainConfig.defaults();
+    assertThat(c.aggregation()).isEqualTo(Aggregation.CAT);
+    assertThat(c.focalGamma()).isEqualTo(2.0);
+    assertThat(c.focalAlpha()).isEqualTo(0.5);
+    assertThat(c.learningRate()).isEqualTo(1e-3);
+    assertThat(c.backbone()).isEqualTo(BackboneKind.CONV4);
+    assertThat(c.dataDir()).isEqualTo("/usr/share/datasets/fashion-mnist");
+    assertThat(TrainConfig.of(c.asMap())).isEqualTo(c);
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreRejectedNamingTheKey() {
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("views", "4")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown config key 'views'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("k", "1")))
+        .hasMessageContaining("'k'")
+        .hasMessageContaining("'1'")
+        .hasMessageContaining("[2, 64]");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("m", "1"))).hasMessageContaining("'m'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("aggregation", "concat")))
+        .hasMessageContaining("'aggregation'")
+        .hasMessageContaining("cat, sum, mean, max");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("backbone", "vgg16")))
+        .hasMessageContaining("'backbone'")
+        .hasMessageContaining("conv4");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("lr", "fast")))
+        .hasMessageContaining("not a number");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("with-random-baseline", "yes")))
+        .hasMessageContaining("true or false");
+  }
+
+  @Test
+  void readsAFlatJsonFileAndRejectsNesting(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("run.json");
+    Files.writeString(f, "{\"k\": 8, \"aggregation\": \"max\", \"with-random-baseline\": true}");
+    TrainConfig c = TrainConfig.of(TrainConfig.readFile(f));
+    assertThat(c.k()).isEqualTo(8);
+    assertThat(c.aggregation()).isEqualTo(Aggregation.MAX);
+    assertThat(c.withRandomBaseline()).isTrue();
+    Files.writeString(f, "{\"k\": {\"value\": 8}}");
+    assertThatThrownBy(() -> TrainConfig.readFile(f))
+        .hasMessageContaining("'k'")
+        .hasMessageContaining(f.toString());
+    Files.writeString(f, "{\"k\": 8");
+    assertThatThrownBy(() -> TrainConfig.readFile(f)).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> TrainConfig.readFile(dir.resolve("missing.json")))
+        .hasMessageContaining("missing.json");
+  }
+}

@@ -1,0 +1,53 @@
+package org.relreason.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+class AdamTest {
+
+  @Test
+  void matchesAlgorithmOneOfThePaperAndLeavesStatisticsToRawDeltas() {
+    boolean[] mask = {false, false, true};
+    Adam adam = new Adam(3, 1e-3, mask);
+    float[] p = {1f, -2f, 5f};
+    double[] ref = {1, -2};
+    double[] m = new double[2];
+    double[] v = new double[2];
+    float[][] grads = {{0.5f, -1f, 0.25f}, {0.1f, 3f, -0.5f}, {-0.2f, 0f, 1f}};
+    double stat = 5;
+    for (int t = 1; t <= grads.length; t++) {
+      float[] g = grads[t - 1];
+      adam.step(p, g);
+      for (int i = 0; i < 2; i++) {
+        m[i] = 0.9 * m[i] + 0.1 * g[i];
+        v[i] = 0.999 * v[i] + 0.001 * g[i] * g[i];
+        double mh = m[i] / (1 - Math.pow(0.9, t));
+        double vh = v[i] / (1 - Math.pow(0.999, t));
+        ref[i] -= 1e-3 * mh / (Math.sqrt(vh) + 1e-8);
+      }
+      stat -= g[2];
+      assertThat((double) p[0]).isCloseTo(ref[0], Offset.offset(1e-6));
+      assertThat((double) p[1]).isCloseTo(ref[1], Offset.offset(1e-6));
+      assertThat((double) p[2]).isCloseTo(stat, Offset.offset(1e-6));
+    }
+    // the first step moves every optimised weight by lr (bias-corrected m/sqrt(v) = sign(g))
+    assertThat(adam.steps()).isEqualTo(3);
+  }
+
+  @Test
+  void stateRestoresToTheSameTrajectory() {
+    boolean[] mask = new boolean[4];
+    Adam a = new Adam(4, 1e-2, mask);
+    float[] p = {1, 2, 3, 4};
+    float[] g = {0.3f, -0.1f, 0.2f, 0.05f};
+    a.step(p, g);
+    Adam b = new Adam(4, 1e-2, mask);
+    b.restore(a.state());
+    float[] q = p.clone();
+    a.step(p, g);
+    b.step(q, g);
+    assertThat(q).containsExactly(p);
+  }
+}

@@ -1,0 +1,63 @@
+package org.relreason.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.relreason.model.config.TrainConfig;
+
+/**
+ * The method works: on the real Fashion-MNIST (Debian's dataset-fashion-mnist), a Conv-4
+ * pre-trained by relational reasoning for a CI-sized budget beats the same backbone at its random
+ * initialisation under the same linear evaluation, by a clear margin.
+ */
+class FashionMnistPretrainingTest {
+
+  @Test
+  void relationalPretrainingBeatsRandomWeightsUnderLinearEvaluation() throws Exception {
+    Path dir =
+        Path.of(
+            System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist"));
+    assertThat(Files.isDirectory(dir))
+        .as("Fashion-MNIST missing at %s: apt-get install dataset-fashion-mnist", dir)
+        .isTrue();
+    TrainConfig config =
+        TrainConfig.of(
+            Map.ofEntries(
+                Map.entry("dataset", "fashion-mnist"),
+                Map.entry("data-dir", dir.toString()),
+                Map.entry("backbone", "conv4"),
+                Map.entry("k", "4"),
+                Map.entry("m", "64"),
+                Map.entry("epochs", "1"),
+                Map.entry("max-steps", System.getProperty("relreason.fmnistSteps", "200")),
+                Map.entry("eval-train-limit", "10000"),
+                Map.entry("eval-test-limit", "5000"),
+                Map.entry("linear-epochs", "40"),
+                Map.entry("with-random-baseline", "true"),
+                Map.entry("seed", "7")));
+    TrainResult r = TrainJob.run(config, new TrainListener() {});
+    System.out.printf(
+        "fashion-mnist conv4: steps=%d train_s=%.1f views/s=%.0f loss=%.4f pos=%.3f neg=%.3f linear=%.4f random_linear=%.4f knn=%.4f random_knn=%.4f%n",
+        r.steps(),
+        r.trainSeconds(),
+        r.viewsPerSecond(),
+        r.finalLoss(),
+        r.finalPositiveAccuracy(),
+        r.finalNegativeAccuracy(),
+        r.linearTop1(),
+        r.randomLinearTop1(),
+        r.knnTop1(),
+        r.randomKnnTop1());
+    assertThat(r.steps()).isEqualTo(Long.parseLong(config.asMap().get("max-steps")));
+    assertThat(r.finalLoss()).isFinite();
+    // the relation head learns to tell positives from negatives...
+    assertThat((r.finalPositiveAccuracy() + r.finalNegativeAccuracy()) / 2).isGreaterThan(0.6);
+    // ...and the backbone it trained is better than where it started, by a clear margin
+    // (measured here: 0.686 vs 0.603 linear, 0.664 vs 0.643 kNN after 200 steps)
+    assertThat(r.linearTop1()).isGreaterThan(r.randomLinearTop1() + 0.04);
+    assertThat(r.knnTop1()).isGreaterThan(r.randomKnnTop1());
+  }
+}
