@@ -4,17 +4,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
-import org.relreason.model.nn.BackboneSpec;
-import org.relreason.model.nn.FocalLoss;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.RelationalModel;
-import org.relreason.model.train.Seeds;
 import org.relreason.model.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,16 +59,8 @@ final class EvalCommand implements Callable<Integer> {
     put(values, "eval-test-limit", evalTestLimit);
     TrainConfig config = TrainConfig.of(values);
     ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
-    BackboneSpec spec =
-        new BackboneSpec(
-            config.backbone(), config.width(), probe.channels(), probe.height(), probe.width());
     RelationalModel model =
-        new RelationalModel(
-            spec,
-            config.aggregation(),
-            FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
-            Seeds.mix(config.seed(), 1),
-            DataType.FLOAT);
+        RelationalModel.fromConfig(config, probe.channels(), probe.height(), probe.width());
     model.setParams(c.params());
     TrainJob.Evaluation e = TrainJob.evaluate(config, model.backbone());
     System.out.printf(

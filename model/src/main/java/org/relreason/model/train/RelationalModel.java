@@ -5,6 +5,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.config.TrainConfig;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.BackboneSpec;
@@ -60,6 +61,27 @@ public final class RelationalModel {
     System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
     System.arraycopy(
         head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
+  }
+
+  /**
+   * The model a configuration trains, for images of the given geometry, initialised from the
+   * config's seed (so a random-weights baseline and a fresh run start from the same weights).
+   */
+  public static RelationalModel fromConfig(
+      TrainConfig config, int channels, int height, int width) {
+    BackboneSpec spec =
+        new BackboneSpec(config.backbone(), config.width(), channels, height, width);
+    return new RelationalModel(
+        spec,
+        config.aggregation(),
+        FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
+        initSeed(config),
+        DataType.FLOAT);
+  }
+
+  /** Seed of the weight initialisation of a configured run. */
+  public static long initSeed(TrainConfig config) {
+    return Seeds.mix(config.seed(), 1);
   }
 
   private static INDArray slice(INDArray row, long from, long to) {

@@ -60,7 +60,7 @@ public final class TrainJob {
       BackboneSpec spec =
           new BackboneSpec(
               config.backbone(), config.width(), train.channels(), train.height(), train.width());
-      Backbone untrained = Backbones.build(spec, Seeds.mix(config.seed(), 1), DataType.FLOAT);
+      Backbone untrained = Backbones.build(spec, RelationalModel.initSeed(config), DataType.FLOAT);
       random = evaluate(config, untrained, norm, evalTrain, evalTest);
     }
     double evalSeconds = (System.nanoTime() - e0) / 1e9;

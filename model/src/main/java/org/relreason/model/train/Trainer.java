@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
@@ -19,8 +18,6 @@ import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.nn.BackboneSpec;
-import org.relreason.model.nn.FocalLoss;
 import org.relreason.model.nn.PairPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +53,8 @@ public final class Trainer implements AutoCloseable {
   public Trainer(TrainConfig config, ImageSet train, Normalization normalization) {
     this.config = config;
     this.train = train;
-    BackboneSpec spec =
-        new BackboneSpec(
-            config.backbone(), config.width(), train.channels(), train.height(), train.width());
     this.model =
-        new RelationalModel(
-            spec,
-            config.aggregation(),
-            FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
-            Seeds.mix(config.seed(), 1),
-            DataType.FLOAT);
+        RelationalModel.fromConfig(config, train.channels(), train.height(), train.width());
     this.adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     this.schedule = new MinibatchSchedule(train.size(), config.m(), Seeds.mix(config.seed(), 2));
     AugmentationConfig aug =
