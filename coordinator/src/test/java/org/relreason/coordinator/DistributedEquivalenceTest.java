@@ -25,10 +25,15 @@ class DistributedEquivalenceTest {
     return EmbeddedRun.run(config, set, Reference.NORM, options);
   }
 
-  @ParameterizedTest(name = "{1} mode, {0} workers")
-  @CsvSource({"1, IMAGES", "2, IMAGES", "3, IMAGES", "1, VIEWS", "2, VIEWS", "3, VIEWS"})
-  void distributedStepsEqualTheSingleProcessShardPlan(int workers, ShardingMode mode) {
-    TrainConfig config = Reference.tinyConfig(STEPS);
+  // M=7 makes the shards unequal (4+3 images, 11+10 views), so the pair- and view-count weights
+  // of the aggregation are exercised, not just an unweighted mean.
+  @ParameterizedTest(name = "{1} mode, {0} workers, M={2}")
+  @CsvSource({
+    "1, IMAGES, 6", "2, IMAGES, 6", "3, IMAGES, 6", "1, VIEWS, 6", "2, VIEWS, 6", "3, VIEWS, 6",
+    "2, IMAGES, 7", "2, VIEWS, 7"
+  })
+  void distributedStepsEqualTheSingleProcessShardPlan(int workers, ShardingMode mode, int m) {
+    TrainConfig config = Reference.tinyConfig(STEPS, m);
     ImageSet set = Reference.tinyImages();
     RunResult run = embedded(config, set, workers, mode);
     List<Reference.Step> ref;

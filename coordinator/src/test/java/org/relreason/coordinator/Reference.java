@@ -63,6 +63,11 @@ final class Reference implements AutoCloseable {
 
   /** The tiny run of the tests: Conv-4 at width 0.25, 16×16, M=6, K=3. */
   static TrainConfig tinyConfig(long maxSteps) {
+    return tinyConfig(maxSteps, 6);
+  }
+
+  /** As {@link #tinyConfig(long)} with another M (M=7 gives shards of unequal size). */
+  static TrainConfig tinyConfig(long maxSteps, int m) {
     return TrainConfig.of(
         Map.of(
             "backbone",
@@ -72,7 +77,7 @@ final class Reference implements AutoCloseable {
             "k",
             "3",
             "m",
-            "6",
+            Integer.toString(m),
             "epochs",
             "5",
             "max-steps",
