@@ -367,6 +367,18 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void finish() {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
+    for (String worker : members.keySet()) {
+      vertx
+          .eventBus()
+          .send(
+              Addresses.workerControl(worker),
+              Disconnect.newBuilder()
+                  .setHeader(header(step, version))
+                  .setWorkerId(worker)
+                  .setReason(Disconnect.Reason.RUN_FINISHED)
+                  .setDetail("the run reached step " + step)
+                  .build());
+    }
     done.tryComplete(
         new RunResult(
             losses.stream().mapToDouble(Double::doubleValue).toArray(),

@@ -29,8 +29,14 @@ class DistributedEquivalenceTest {
   // of the aggregation are exercised, not just an unweighted mean.
   @ParameterizedTest(name = "{1} mode, {0} workers, M={2}")
   @CsvSource({
-    "1, IMAGES, 6", "2, IMAGES, 6", "3, IMAGES, 6", "1, VIEWS, 6", "2, VIEWS, 6", "3, VIEWS, 6",
-    "2, IMAGES, 7", "2, VIEWS, 7"
+    "1, IMAGES, 6",
+    "2, IMAGES, 6",
+    "3, IMAGES, 6",
+    "1, VIEWS, 6",
+    "2, VIEWS, 6",
+    "3, VIEWS, 6",
+    "2, IMAGES, 7",
+    "2, VIEWS, 7"
   })
   void distributedStepsEqualTheSingleProcessShardPlan(int workers, ShardingMode mode, int m) {
     TrainConfig config = Reference.tinyConfig(STEPS, m);

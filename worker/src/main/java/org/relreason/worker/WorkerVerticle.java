@@ -52,6 +52,8 @@ public final class WorkerVerticle extends VerticleBase {
   private ShardComputer computer;
   private StatisticsLayout layout;
   private MessageConsumer<Object> tasks;
+  private MessageConsumer<Object> control;
+  private final io.vertx.core.Promise<Disconnect> ended = io.vertx.core.Promise.promise();
   private String runId = "";
   private long installedVersion = -1;
   private long heartbeatTimer = -1;
@@ -81,7 +83,8 @@ public final class WorkerVerticle extends VerticleBase {
               computer = c;
               layout = new StatisticsLayout(c.model().statisticsMask());
               tasks = vertx.eventBus().consumer(Addresses.workerTask(id()), this::onTask);
-              return tasks.completion();
+              control = vertx.eventBus().consumer(Addresses.workerControl(id()), this::onControl);
+              return Future.all(tasks.completion(), control.completion());
             })
         .compose(v -> register())
         .onSuccess(this::startHeartbeats);
@@ -115,6 +118,18 @@ public final class WorkerVerticle extends VerticleBase {
                                 + reply.getRefusalReason()
                                 + ": "
                                 + reply.getRefusalText())));
+  }
+
+  /** Completes when the coordinator ends the run or evicts this worker (with its reason). */
+  public Future<Disconnect> ended() {
+    return ended.future();
+  }
+
+  private void onControl(Message<Object> message) {
+    if (message.body() instanceof Disconnect d) {
+      LOG.info("worker {}: coordinator says {}: {}", id(), d.getReason(), d.getDetail());
+      ended.tryComplete(d);
+    }
   }
 
   private void startHeartbeats(RegistrationReply reply) {
@@ -306,7 +321,10 @@ public final class WorkerVerticle extends VerticleBase {
                 .setReason(Disconnect.Reason.SHUTDOWN)
                 .setDetail("worker undeployed")
                 .build());
-    Future<Void> closed = tasks == null ? Future.succeededFuture() : tasks.unregister();
+    Future<Void> closed =
+        tasks == null
+            ? Future.succeededFuture()
+            : Future.all(tasks.unregister(), control.unregister()).mapEmpty();
     return closed
         .compose(v -> executor == null ? Future.succeededFuture() : executor.close())
         .onComplete(
