@@ -57,6 +57,12 @@ public final class ClusterMain {
         description = "member hosts (TCP-IP join list)")
     List<String> members = new ArrayList<>();
 
+    @Option(
+        names = "--cluster-name",
+        defaultValue = "relreason",
+        description = "Hazelcast cluster name; only members with the same name join")
+    String clusterName;
+
     @Option(names = "--hz-port", defaultValue = "5701", description = "first Hazelcast port to try")
     int hzPort;
 
@@ -101,7 +107,9 @@ public final class ClusterMain {
       CoordinatorOptions options =
           CoordinatorOptions.of(runId == null ? UUID.randomUUID().toString() : runId, workers, m)
               .withDeadlineMs(deadlineMs);
-      Vertx vertx = ClusterSupport.start(common.host, common.members, common.hzPort).await();
+      Vertx vertx =
+          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
+              .await();
       try {
         CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
         vertx.deployVerticle(coordinator).await();
@@ -137,7 +145,9 @@ public final class ClusterMain {
     public Integer call() throws Exception {
       TrainConfig config = common.trainConfig();
       ImageSet train = Common.images(config);
-      Vertx vertx = ClusterSupport.start(common.host, common.members, common.hzPort).await();
+      Vertx vertx =
+          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
+              .await();
       try {
         WorkerVerticle worker = null;
         for (int i = 1; worker == null; i++) {

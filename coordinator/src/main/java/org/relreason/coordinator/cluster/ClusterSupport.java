@@ -26,9 +26,13 @@ public final class ClusterSupport {
    * @param host address this node binds and advertises, e.g. {@code 127.0.0.1}
    * @param members hosts of the cluster's members (including this one)
    * @param hazelcastPort first Hazelcast port to try (auto-increments when taken)
+   * @param clusterName Hazelcast cluster name: members of another cluster on the same hosts and
+   *     ports are not joined (two runs on one machine stay apart)
    */
-  public static Future<Vertx> start(String host, List<String> members, int hazelcastPort) {
+  public static Future<Vertx> start(
+      String host, List<String> members, int hazelcastPort, String clusterName) {
     Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(clusterName);
     hz.setProperty("hazelcast.phone.home.enabled", "false");
     hz.setProperty("hazelcast.local.localAddress", host);
     NetworkConfig net = hz.getNetworkConfig();
