@@ -19,13 +19,17 @@ class ThreadCountProbe {
     try (Reference r = new Reference(Reference.tinyConfig(3), Reference.tinyImages())) {
       r.train(3, ShardingMode.VIEWS, 2);
       float[] p = r.model.paramsVector();
-      Path out = Path.of(System.getProperty("java.io.tmpdir"), "relreason-probe-" + Nd4j.getEnvironment().maxThreads() + ".txt");
+      Path out =
+          Path.of(
+              System.getProperty("java.io.tmpdir"),
+              "relreason-probe-" + Nd4j.getEnvironment().maxThreads() + ".txt");
       try {
         Files.writeString(out, Arrays.toString(p));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-      System.out.printf("PROBE threads=%d hash=%08x%n",
+      System.out.printf(
+          "PROBE threads=%d hash=%08x%n",
           Nd4j.getEnvironment().maxThreads(), Arrays.hashCode(r.model.paramsVector()));
     }
   }
