@@ -1,0 +1,869 @@
+package org.relreason.coordinator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.nn.PairPlan;
+import org.relreason.model.train.Adam;
+import org.relreason.model.train.Checkpoint;
+import org.relreason.model.train.CheckpointStore;
+import org.relreason.model.train.MinibatchSchedule;
+import org.relreason.model.train.RelationalModel;
+import org.relreason.model.train.RelationalObjective;
+import org.relreason.model.train.Seeds;
+import org.relreason.model.train.StepStats;
+import org.relreason.protocol.Addresses;
+import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.Tensors;
+import org.relreason.protocol.Validation;
+import org.relreason.protocol.v1.Disconnect;
+import org.relreason.protocol.v1.Error;
+import org.relreason.protocol.v1.FeatureGradients;
+import org.relreason.protocol.v1.Features;
+import org.relreason.protocol.v1.Header;
+import org.relreason.protocol.v1.Heartbeat;
+import org.relreason.protocol.v1.ParameterRequest;
+import org.relreason.protocol.v1.ParameterSnapshot;
+import org.relreason.protocol.v1.RegistrationReply;
+import org.relreason.protocol.v1.RegistrationReply.RefusalReason;
+import org.relreason.protocol.v1.ShardResult;
+import org.relreason.protocol.v1.ShardTask;
+import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.protocol.v1.WorkerHello;
+import org.relreason.worker.Headers;
+import org.relreason.worker.ModelConfigHash;
+import org.relreason.worker.ShardComputer;
+import org.relreason.worker.StatisticsLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parameter server. Owns the master parameters, Adam, the minibatch schedule and the step loop:
+ * plan shards → send tasks → fan-in with deadlines (a shard that fails, times out or sends
+ * non-finite numbers is recomputed by another worker in the same step) → aggregate in shard order
+ * ({@link GradientAggregator}) → Adam → new parameter version → checkpoint. In VIEWS mode it also
+ * runs the relation head and loss over all pairs of the minibatch.
+ *
+ * <p>The shard plan depends only on the configured worker count, never on which workers are alive,
+ * so a step's result does not depend on who computed what. All state lives on this verticle's event
+ * loop; ND4J work (objective, aggregation, Adam) runs on one ordered worker executor.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
+  private static final String ME = "coordinator";
+
+  private final CoordinatorOptions options;
+  private final TrainConfig config;
+  private final ImageSet set;
+  private final String configHash;
+  private final Promise<RunResult> done = Promise.promise();
+  private final TreeMap<String, Long> members = new TreeMap<>();
+  private final Set<String> joining = new HashSet<>();
+  private final List<Double> losses = new ArrayList<>();
+  private final List<Double> stepMillis = new ArrayList<>();
+  private final List<float[]> gradients = new ArrayList<>();
+  private final Counters counters = new Counters();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private WorkerExecutor executor;
+  private RelationalModel model;
+  private StatisticsLayout layout;
+  private GradientAggregator aggregator;
+  private Adam adam;
+  private MinibatchSchedule schedule;
+  private CheckpointStore store;
+  private float[] params;
+  private ParameterSnapshot snapshot;
+  private long version;
+  private long step;
+  private int epoch;
+  private int stepInEpoch;
+  private long total;
+  private boolean running;
+  private int workerThreads = -1;
+  private long loopStart;
+  private StepState current;
+
+  /** Mutable counters behind {@link FaultCounters}. */
+  private static final class Counters {
+    long nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted;
+
+    FaultCounters snapshot() {
+      return new FaultCounters(
+          nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted);
+    }
+  }
+
+  /** The state of the step in flight. */
+  private static final class StepState {
+    final long step;
+    final long version;
+    final int epoch;
+    final int[] images;
+    final List<Shard> shards;
+    final long[] progress;
+    final FeatureRound features;
+
+    StepState(
+        long step, long version, int epoch, int[] images, List<Shard> shards, FeatureRound f) {
+      this.step = step;
+      this.version = version;
+      this.epoch = epoch;
+      this.images = images;
+      this.shards = shards;
+      this.progress = new long[shards.size()];
+      this.features = f;
+    }
+  }
+
+  /** A validated shard result: the message and its full-length gradient (statistics in place). */
+  private record Accepted(ShardResult result, float[] gradient) {}
+
+  public CoordinatorVerticle(CoordinatorOptions options, TrainConfig config, ImageSet set) {
+    if (config.labelFraction() > 0) {
+      throw new IllegalArgumentException(
+          "config key 'label-fraction': the distributed trainer does not support semi-supervised"
+              + " targets yet (use the single-process trainer)");
+    }
+    this.options = options;
+    this.config = config;
+    this.set = set;
+    this.configHash = ModelConfigHash.of(config);
+  }
+
+  /** Completes with the run's result after the last step (or fails if the run cannot go on). */
+  public Future<RunResult> result() {
+    return done.future();
+  }
+
+  /** What was refused or recovered from so far. */
+  public FaultCounters faults() {
+    return counters.snapshot();
+  }
+
+  @Override
+  public Future<?> start() {
+    executor = vertx.createSharedWorkerExecutor("relreason-coordinator", 1, 10, TimeUnit.MINUTES);
+    return executor
+        .executeBlocking(this::initialise, true)
+        .compose(
+            v -> {
+              consumers.add(
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_REGISTER, this::onHello));
+              consumers.add(
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_PARAMS, this::onParams));
+              consumers.add(
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_FEATURES, this::onFeatures));
+              consumers.add(vertx.eventBus().consumer(Addresses.HEARTBEAT, this::onHeartbeat));
+              consumers.add(
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
+              vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
+              return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+            });
+  }
+
+  /** Builds the master model exactly as the single-process trainer does; resumes a checkpoint. */
+  private Void initialise() throws java.io.IOException {
+    model = ShardComputer.newModel(config, set);
+    layout = new StatisticsLayout(model.statisticsMask());
+    aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
+    adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
+    schedule = new MinibatchSchedule(set.size(), config.m(), Seeds.mix(config.seed(), 2));
+    long all = (long) config.epochs() * schedule.stepsPerEpoch();
+    total = config.maxSteps() > 0 ? Math.min(all, config.maxSteps()) : all;
+    params = model.paramsVector();
+    if (!config.checkpointDir().isEmpty()) {
+      store = new CheckpointStore(Path.of(config.checkpointDir()), 3);
+      var latest = store.latest();
+      if (latest.isPresent()) {
+        Checkpoint c = CheckpointStore.load(latest.get());
+        if (!TrainConfig.of(c.config()).modelDefiningKeys().equals(config.modelDefiningKeys())) {
+          throw new IllegalStateException("checkpoint " + latest.get() + " belongs to another run");
+        }
+        params = c.params();
+        model.setParams(params);
+        adam.restore(c.adam());
+        epoch = c.epoch();
+        stepInEpoch = c.stepInEpoch();
+        step = c.globalStep();
+        version = step;
+        LOG.info("coordinator resumed from {} at step {}", latest.get(), step);
+      }
+    }
+    return null;
+  }
+
+  // ---- membership -------------------------------------------------------------------------
+
+  private void onHello(Message<Object> message) {
+    if (!(message.body() instanceof WorkerHello hello)) {
+      message.reply(
+          error(
+              Error.Code.MALFORMED,
+              "expected WorkerHello",
+              WorkerHello.getDescriptor().getFullName()));
+      return;
+    }
+    String refusal = null;
+    RefusalReason reason = RefusalReason.REFUSAL_UNSPECIFIED;
+    String id = hello.getWorkerId();
+    if (hello.getHeader().getProtocolVersion() != Validation.PROTOCOL_VERSION
+        && !hello.getSupportedProtocolVersionsList().contains(Validation.PROTOCOL_VERSION)) {
+      reason = RefusalReason.PROTOCOL_VERSION_MISMATCH;
+      refusal =
+          "worker speaks protocol version "
+              + hello.getHeader().getProtocolVersion()
+              + " (supports "
+              + hello.getSupportedProtocolVersionsList()
+              + "), this coordinator speaks "
+              + Validation.PROTOCOL_VERSION;
+    } else if (!configHash.equals(hello.getModelConfigHash())) {
+      reason = RefusalReason.MODEL_CONFIG_MISMATCH;
+      refusal =
+          "worker's model-config hash "
+              + hello.getModelConfigHash()
+              + " differs from the run's "
+              + configHash
+              + " (compare the model-defining config keys)";
+    } else if (!Addresses.isValidWorkerId(id)) {
+      refusal = "worker id '" + id + "' is not 1-128 characters of [A-Za-z0-9_-]";
+    } else if (members.containsKey(id) || joining.contains(id)) {
+      reason = RefusalReason.DUPLICATE_WORKER_ID;
+      refusal = "a live worker already uses id '" + id + "'";
+    } else if (done.future().isComplete()) {
+      reason = RefusalReason.RUN_FINISHED;
+      refusal = "the run has finished";
+    }
+    RegistrationReply.Builder reply =
+        RegistrationReply.newBuilder()
+            .setHeader(header(step, version))
+            .setHeartbeatIntervalMs(options.heartbeatIntervalMs())
+            .setHeartbeatTimeoutMs(options.heartbeatTimeoutMs());
+    if (refusal != null) {
+      counters.refused++;
+      LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
+      message.reply(
+          reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build());
+      return;
+    }
+    // A worker joins at the next step boundary; before the first step that is now.
+    if (running) {
+      joining.add(id);
+    } else {
+      members.put(id, System.currentTimeMillis());
+    }
+    int threads = hello.getCapabilities().getThreads();
+    if (workerThreads < 0) {
+      workerThreads = threads;
+    } else if (threads != workerThreads) {
+      // Measured: 3 steps with 1 vs 2 ND4J threads end 1e-3 apart (relative) after Adam, so the
+      // run stays correct but is no longer bit-reproducible.
+      LOG.warn(
+          "worker '{}' runs ND4J with {} threads, another worker with {}: results stay close but"
+              + " are no longer bit-identical to a single-process run (set OMP_NUM_THREADS alike)",
+          id,
+          threads,
+          workerThreads);
+    }
+    LOG.info(
+        "worker '{}' registered ({}, {})",
+        id,
+        hello.getCapabilities().getBackend(),
+        hello.getCapabilities().getDeviceName());
+    message.reply(reply.setAccepted(true).build());
+    if (!running && members.size() >= options.workers()) {
+      running = true;
+      loopStart = System.nanoTime();
+      vertx.runOnContext(v -> loop());
+    }
+  }
+
+  private void onHeartbeat(Message<Object> message) {
+    if (message.body() instanceof Heartbeat hb) {
+      members.computeIfPresent(hb.getWorkerId(), (k, v) -> System.currentTimeMillis());
+    }
+  }
+
+  private void onDisconnect(Message<Object> message) {
+    if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
+      counters.evicted++;
+      LOG.info("worker '{}' left: {} {}", d.getWorkerId(), d.getReason(), d.getDetail());
+    }
+  }
+
+  private void evictSilent() {
+    long now = System.currentTimeMillis();
+    members
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean silent = now - e.getValue() > options.heartbeatTimeoutMs();
+              if (silent) {
+                counters.evicted++;
+                LOG.warn(
+                    "evicted worker '{}': no heartbeat for {} ms", e.getKey(), now - e.getValue());
+              }
+              return silent;
+            });
+  }
+
+  private void evict(String worker, String why) {
+    if (members.remove(worker) != null) {
+      counters.evicted++;
+      LOG.warn("evicted worker '{}': {}", worker, why);
+    }
+  }
+
+  // ---- parameters -------------------------------------------------------------------------
+
+  private void onParams(Message<Object> message) {
+    if (!(message.body() instanceof ParameterRequest request)) {
+      message.reply(
+          error(
+              Error.Code.MALFORMED,
+              "expected ParameterRequest",
+              ParameterRequest.getDescriptor().getFullName()));
+      return;
+    }
+    try {
+      Validation.check(request, options.runId());
+    } catch (ProtocolException e) {
+      message.reply(e.toError(header(step, version)));
+      return;
+    }
+    if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
+      snapshot =
+          ParameterSnapshot.newBuilder()
+              .setHeader(header(step, version))
+              .setKind(ParameterSnapshot.Kind.FULL)
+              .setParams(Tensors.float32(params, params.length))
+              .setModelConfigHash(configHash)
+              .build();
+    }
+    message.reply(snapshot);
+  }
+
+  // ---- the step loop ----------------------------------------------------------------------
+
+  private void loop() {
+    if (step >= total) {
+      finish();
+      return;
+    }
+    long t0 = System.nanoTime();
+    runStep()
+        .onSuccess(
+            v -> {
+              stepMillis.add((System.nanoTime() - t0) / 1e6);
+              loop();
+            })
+        .onFailure(
+            e -> {
+              LOG.error("step {} failed: {}", step, e.toString());
+              done.tryFail(e);
+            });
+  }
+
+  private void finish() {
+    double seconds = (System.nanoTime() - loopStart) / 1e9;
+    for (String worker : members.keySet()) {
+      vertx
+          .eventBus()
+          .send(
+              Addresses.workerControl(worker),
+              Disconnect.newBuilder()
+                  .setHeader(header(step, version))
+                  .setWorkerId(worker)
+                  .setReason(Disconnect.Reason.RUN_FINISHED)
+                  .setDetail("the run reached step " + step)
+                  .build());
+    }
+    done.tryComplete(
+        new RunResult(
+            losses.stream().mapToDouble(Double::doubleValue).toArray(),
+            stepMillis.stream().mapToDouble(Double::doubleValue).toArray(),
+            params.clone(),
+            List.copyOf(gradients),
+            counters.snapshot(),
+            seconds));
+  }
+
+  private Future<Void> runStep() {
+    joining.forEach(id -> members.put(id, System.currentTimeMillis()));
+    joining.clear();
+    int[] images = schedule.images(epoch, stepInEpoch);
+    List<Shard> shards =
+        ShardPlanner.plan(options.mode(), config.m(), config.k(), options.workers());
+    FeatureRound round =
+        options.mode() == ShardingMode.VIEWS
+            ? new FeatureRound(shards, config.m() * config.k(), model.backbone().featureSize())
+            : null;
+    StepState st = new StepState(step, version, epoch, images, shards, round);
+    current = st;
+    List<String> live = new ArrayList<>(members.keySet());
+    List<Future<Accepted>> results = new ArrayList<>();
+    for (Shard shard : shards) {
+      String preferred = live.isEmpty() ? null : live.get(shard.id() % live.size());
+      results.add(compute(st, shard, preferred, new HashSet<>()));
+    }
+    return Future.join(results)
+        .transform(
+            ar -> {
+              List<Accepted> accepted = new ArrayList<>();
+              for (Future<Accepted> f : results) {
+                if (f.failed()) {
+                  return Future.failedFuture(f.cause());
+                }
+                accepted.add(f.result());
+              }
+              return apply(st, accepted);
+            });
+  }
+
+  /** One shard, retried on other live workers until one returns an acceptable result. */
+  private Future<Accepted> compute(StepState st, Shard shard, String preferred, Set<String> tried) {
+    String worker = pick(shard, preferred, tried);
+    if (worker == null) {
+      return Future.failedFuture(
+          new IllegalStateException(
+              "step "
+                  + st.step
+                  + ": no live worker left for shard "
+                  + shard.id()
+                  + " (tried "
+                  + tried
+                  + ")"));
+    }
+    return attempt(st, shard, worker)
+        .recover(
+            e -> {
+              tried.add(worker);
+              if (e instanceof TimeoutException) {
+                evict(worker, e.getMessage());
+              }
+              counters.reassigned++;
+              LOG.warn(
+                  "step {} shard {} on '{}' failed ({}); recomputing elsewhere",
+                  st.step,
+                  shard.id(),
+                  worker,
+                  e.getMessage());
+              return compute(st, shard, null, tried);
+            });
+  }
+
+  private String pick(Shard shard, String preferred, Set<String> tried) {
+    if (preferred != null && members.containsKey(preferred) && !tried.contains(preferred)) {
+      return preferred;
+    }
+    List<String> live = members.keySet().stream().filter(w -> !tried.contains(w)).toList();
+    return live.isEmpty() ? null : live.get(shard.id() % live.size());
+  }
+
+  private Future<Accepted> attempt(StepState st, Shard shard, String worker) {
+    Promise<Accepted> promise = Promise.promise();
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deadlineMs() * 20);
+    vertx
+        .eventBus()
+        .request(Addresses.workerTask(worker), task(st, shard), delivery)
+        .onComplete(
+            ar -> {
+              if (promise.future().isComplete()) {
+                counters.late++; // answered after its attempt timed out: ignored
+                return;
+              }
+              if (ar.failed()) {
+                promise.tryFail(ar.cause());
+                return;
+              }
+              try {
+                promise.tryComplete(accept(st, shard, ar.result().body()));
+              } catch (RuntimeException e) {
+                promise.tryFail(e);
+              }
+            });
+    armDeadline(st, shard, worker, promise, System.nanoTime());
+    return promise.future();
+  }
+
+  /**
+   * Fails the attempt if its shard made no progress for a deadline. In VIEWS mode a shard whose
+   * features are in and that waits for other shards' features is not stalled.
+   */
+  private void armDeadline(
+      StepState st, Shard shard, String worker, Promise<Accepted> p, long armedAt) {
+    vertx.setTimer(
+        options.deadlineMs(),
+        t -> {
+          if (p.future().isComplete()) {
+            return;
+          }
+          FeatureRound r = st.features;
+          boolean waiting = r != null && r.in[shard.id()] && r.output == null;
+          if (st.progress[shard.id()] > armedAt || waiting) {
+            armDeadline(st, shard, worker, p, System.nanoTime());
+          } else {
+            counters.timeouts++;
+            p.tryFail(
+                new TimeoutException(
+                    "worker '"
+                        + worker
+                        + "' made no progress on step "
+                        + st.step
+                        + " shard "
+                        + shard.id()
+                        + " within "
+                        + options.deadlineMs()
+                        + " ms"));
+          }
+        });
+  }
+
+  private ShardTask task(StepState st, Shard shard) {
+    ShardTask.Builder b =
+        ShardTask.newBuilder()
+            .setHeader(header(st.step, st.version))
+            .setShardId(shard.id())
+            .setShardCount(st.shards.size())
+            .setMode(options.mode())
+            .setSeed(config.seed())
+            .setEpoch(st.epoch)
+            .setK(config.k())
+            .setM(config.m())
+            .setDeadlineMs((int) Math.min(Integer.MAX_VALUE, options.deadlineMs()));
+    if (options.mode() == ShardingMode.IMAGES) {
+      for (int p : shard.positions()) {
+        b.addImageIndices(st.images[p]);
+      }
+    } else {
+      for (int image : st.images) {
+        b.addImageIndices(image);
+      }
+      for (int row : shard.rows()) {
+        b.addViewIndices(viewNumber(row));
+      }
+    }
+    return b.build();
+  }
+
+  /** The wire numbering {@code n*K + v} of view-major row {@code v*M + n}. */
+  private int viewNumber(int row) {
+    return (row % config.m()) * config.k() + row / config.m();
+  }
+
+  /** Validates a shard's reply against (step, version, shard); counts and throws on refusal. */
+  private Accepted accept(StepState st, Shard shard, Object body) {
+    String type = ShardResult.getDescriptor().getFullName();
+    if (body instanceof Error e) {
+      counters.workerErrors++;
+      throw new ProtocolException(
+          e.getCode(), type, "worker answered " + e.getCode() + ": " + e.getDetail());
+    }
+    if (!(body instanceof ShardResult r)) {
+      throw new ProtocolException(Error.Code.MALFORMED, type, "expected ShardResult, got " + body);
+    }
+    Header h = Validation.check(r, options.runId());
+    if (h.getStep() != st.step
+        || h.getParamVersion() != st.version
+        || r.getShardId() != shard.id()) {
+      counters.stale++;
+      throw new ProtocolException(
+          Error.Code.STALE,
+          type,
+          "result for step "
+              + h.getStep()
+              + " version "
+              + h.getParamVersion()
+              + " shard "
+              + r.getShardId()
+              + ", expected step "
+              + st.step
+              + " version "
+              + st.version
+              + " shard "
+              + shard.id());
+    }
+    float[] g = Tensors.toFloats(r.getGradient(), "ShardResult.gradient");
+    float[] bn = Tensors.toFloats(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
+    if (g.length != layout.length()
+        || bn.length != layout.count()
+        || !layout.matches(r.getBnStatRangesList())) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          type,
+          "gradient of "
+              + g.length
+              + " and "
+              + bn.length
+              + " statistics for a model of "
+              + layout.length()
+              + " and "
+              + layout.count());
+    }
+    long expectedPairs =
+        options.mode() == ShardingMode.IMAGES
+            ? (long) shard.positions().length * config.k() * (config.k() - 1)
+            : 0;
+    if (r.getPairCount() != expectedPairs) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          type,
+          "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
+    }
+    try {
+      Validation.requireFinite(g, "ShardResult.gradient", type);
+      Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", type);
+      if (!Double.isFinite(r.getLossSum())) {
+        throw new ProtocolException(Error.Code.NON_FINITE, type, "loss_sum is " + r.getLossSum());
+      }
+    } catch (ProtocolException e) {
+      counters.nonFinite++;
+      throw e;
+    }
+    layout.scatter(bn, g);
+    return new Accepted(r, g);
+  }
+
+  /** Aggregates in shard order, steps Adam, publishes the new version. */
+  private Future<Void> apply(StepState st, List<Accepted> accepted) {
+    return executor
+        .executeBlocking(
+            () -> {
+              List<float[]> grads = accepted.stream().map(Accepted::gradient).toList();
+              float[] g;
+              StepStats stats;
+              if (options.mode() == ShardingMode.IMAGES) {
+                long[] pairs =
+                    accepted.stream().mapToLong(a -> a.result().getPairCount()).toArray();
+                g = aggregator.images(grads, pairs);
+                stats = null;
+                for (Accepted a : accepted) {
+                  StepStats s = statsOf(a.result());
+                  stats = stats == null ? s : stats.plus(s);
+                }
+              } else {
+                int[] views = st.shards.stream().mapToInt(s -> s.rows().length).toArray();
+                g = aggregator.views(grads, views, st.features.output.headGradient());
+                stats = st.features.output.stats();
+              }
+              Validation.requireFinite(g, "aggregated gradient", "step");
+              adam.step(params, g);
+              model.setParams(params);
+              return new Object[] {g, stats};
+            },
+            true)
+        .compose(
+            out -> {
+              version++;
+              step++;
+              losses.add(((StepStats) out[1]).loss());
+              if (options.recordGradients()) {
+                gradients.add((float[]) out[0]);
+              }
+              if (++stepInEpoch == schedule.stepsPerEpoch()) {
+                stepInEpoch = 0;
+                epoch++;
+              }
+              current = null;
+              return checkpointIfDue();
+            });
+  }
+
+  private Future<Void> checkpointIfDue() {
+    boolean due =
+        config.checkpointEvery() > 0 ? step % config.checkpointEvery() == 0 : stepInEpoch == 0;
+    if (store == null || !(due || step == total)) {
+      return Future.succeededFuture();
+    }
+    Checkpoint c =
+        new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), adam.state());
+    return executor
+        .executeBlocking(() -> store.save(c), true)
+        .onSuccess(p -> LOG.info("checkpoint {}", p))
+        .mapEmpty();
+  }
+
+  private static StepStats statsOf(ShardResult r) {
+    return new StepStats(
+        r.getLossSum(),
+        r.getPairCount(),
+        r.getPositivePairs(),
+        r.getPositiveCorrect(),
+        r.getPairCount() - r.getPositivePairs(),
+        r.getNegativeCorrect());
+  }
+
+  // ---- VIEWS mode: the objective over the whole minibatch -----------------------------------
+
+  private void onFeatures(Message<Object> message) {
+    String type = Features.getDescriptor().getFullName();
+    if (!(message.body() instanceof Features f)) {
+      message.reply(error(Error.Code.MALFORMED, "expected Features", type));
+      return;
+    }
+    StepState st = current;
+    try {
+      Header h = Validation.check(f, options.runId());
+      if (st == null
+          || st.features == null
+          || h.getStep() != st.step
+          || h.getParamVersion() != st.version) {
+        counters.stale++;
+        throw new ProtocolException(
+            Error.Code.STALE,
+            type,
+            "features for step "
+                + h.getStep()
+                + " version "
+                + h.getParamVersion()
+                + ", current "
+                + (st == null ? "none" : "step " + st.step + " version " + st.version));
+      }
+      FeatureRound r = st.features;
+      int s = f.getShardId();
+      if (s >= st.shards.size()) {
+        throw new ProtocolException(
+            Error.Code.WRONG_SHAPE, type, "shard " + s + " of " + st.shards.size());
+      }
+      List<Integer> expected =
+          java.util.Arrays.stream(st.shards.get(s).rows()).map(this::viewNumber).boxed().toList();
+      float[] x = Tensors.toFloats(f.getFeatures(), "Features.features");
+      if (!expected.equals(f.getViewIndicesList()) || x.length != expected.size() * r.featureSize) {
+        throw new ProtocolException(
+            Error.Code.WRONG_SHAPE,
+            type,
+            "shard "
+                + s
+                + ": views "
+                + f.getViewIndicesList()
+                + " with "
+                + x.length
+                + " values, expected "
+                + expected
+                + " with "
+                + expected.size() * r.featureSize);
+      }
+      try {
+        Validation.requireFinite(x, "Features.features", type);
+      } catch (ProtocolException e) {
+        counters.nonFinite++;
+        throw e;
+      }
+      st.progress[s] = System.nanoTime();
+      if (r.in[s]) {
+        counters
+            .duplicates++; // a recomputed or repeated shard: same views, answered from the first
+        // copy
+      } else {
+        r.put(s, x);
+      }
+      if (r.output != null) {
+        message.reply(featureGradients(st, s));
+        return;
+      }
+      r.waiters.get(s).add(message);
+      if (r.complete()) {
+        runObjective(st);
+      }
+    } catch (ProtocolException e) {
+      LOG.warn("refused features: {}", e.getMessage());
+      message.reply(e.toError(header(step, version)));
+    }
+  }
+
+  private void runObjective(StepState st) {
+    FeatureRound r = st.features;
+    int rows = config.m() * config.k();
+    executor
+        .executeBlocking(
+            () -> {
+              RelationalObjective.Output out =
+                  model
+                      .objective()
+                      .forwardBackward(
+                          Nd4j.createFromArray(r.features).reshape(rows, r.featureSize),
+                          PairPlan.of(config.m(), config.k()));
+              float[] head = new float[(int) model.numParams()];
+              float[] h = model.head().gradients().toFloatVector();
+              System.arraycopy(h, 0, head, (int) model.backboneParams(), h.length);
+              INDArray dF = out.featureGradient();
+              return new FeatureRound.Output(
+                  dF.reshape(dF.length()).toFloatVector(), head, out.stats());
+            },
+            true)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                LOG.error("objective of step {} failed", st.step, ar.cause());
+              } else {
+                r.output = ar.result();
+              }
+              long now = System.nanoTime();
+              for (int s = 0; s < r.waiters.size(); s++) {
+                st.progress[s] = now;
+                for (Message<Object> m : r.waiters.get(s)) {
+                  m.reply(
+                      ar.succeeded()
+                          ? featureGradients(st, s)
+                          : error(
+                              Error.Code.INTERNAL,
+                              ar.cause().toString(),
+                              Features.getDescriptor().getFullName()));
+                }
+                r.waiters.get(s).clear();
+              }
+            });
+  }
+
+  private FeatureGradients featureGradients(StepState st, int shard) {
+    float[] d = st.features.gradientsOf(shard);
+    int rows = st.shards.get(shard).rows().length;
+    return FeatureGradients.newBuilder()
+        .setHeader(header(st.step, st.version))
+        .setShardId(shard)
+        .addAllViewIndices(
+            java.util.Arrays.stream(st.shards.get(shard).rows())
+                .map(this::viewNumber)
+                .boxed()
+                .toList())
+        .setGradients(Tensors.float32(d, rows, st.features.featureSize))
+        .build();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private Header header(long s, long v) {
+    return Headers.of(options.runId(), s, v, ME);
+  }
+
+  private Error error(Error.Code code, String detail, String messageType) {
+    return Error.newBuilder()
+        .setHeader(header(step, version))
+        .setCode(code)
+        .setDetail(detail)
+        .setMessageType(messageType)
+        .build();
+  }
+
+  @Override
+  public Future<?> stop() {
+    done.tryFail("coordinator stopped");
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
+        .compose(v -> executor.close());
+  }
+}

@@ -1,0 +1,69 @@
+package org.relreason.coordinator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.Datasets;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.data.Split;
+import org.relreason.protocol.Codecs;
+import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.worker.WorkerOptions;
+import org.relreason.worker.WorkerVerticle;
+
+/**
+ * The embedded mode: one JVM, a local (non-clustered) Vert.x, one coordinator and N worker
+ * verticles on the same event bus (what {@code train --workers N} runs). Protobuf messages pass by
+ * reference locally (the codecs' {@code transform} returns the same instance), so this measures the
+ * parameter server's own overhead without the network.
+ */
+public final class EmbeddedRun {
+  private EmbeddedRun() {}
+
+  /** Loads the configured dataset's training split and runs. */
+  public static RunResult run(TrainConfig config, int workers, ShardingMode mode)
+      throws IOException {
+    ImageSet train = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TRAIN);
+    if (config.trainLimit() > 0 && config.trainLimit() < train.size()) {
+      train = train.head(config.trainLimit());
+    }
+    return run(
+        config,
+        train,
+        Datasets.normalization(config.dataset()),
+        CoordinatorOptions.of(UUID.randomUUID().toString(), workers, mode));
+  }
+
+  /** Runs on given images with given coordinator options; blocks until the run ends. */
+  public static RunResult run(
+      TrainConfig config, ImageSet train, Normalization norm, CoordinatorOptions options) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Codecs.registerAll(vertx);
+      CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+      Future<RunResult> result =
+          vertx
+              .deployVerticle(coordinator)
+              .compose(
+                  id -> {
+                    List<Future<String>> deployed = new ArrayList<>();
+                    for (int w = 0; w < options.workers(); w++) {
+                      deployed.add(
+                          vertx.deployVerticle(
+                              new WorkerVerticle(WorkerOptions.of("w" + w), config, train, norm)));
+                    }
+                    return Future.all(deployed);
+                  })
+              .compose(v -> coordinator.result());
+      return result.await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package org.relreason.coordinator.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.relreason.coordinator.CoordinatorOptions;
+import org.relreason.coordinator.CoordinatorVerticle;
+import org.relreason.coordinator.RunResult;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.Datasets;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Split;
+import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.worker.WorkerOptions;
+import org.relreason.worker.WorkerVerticle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The clustered roles, one JVM each: {@code coordinator} and {@code worker}. Both read the same run
+ * configuration (a JSON file and/or {@code --set key=value}); the worker's model-config hash must
+ * match the coordinator's or it is refused.
+ */
+@Command(
+    name = "relreason-cluster",
+    mixinStandardHelpOptions = true,
+    subcommands = {ClusterMain.CoordinatorRole.class, ClusterMain.WorkerRole.class})
+public final class ClusterMain {
+  /** Options both roles share. */
+  static class Common {
+    @Option(names = "--config", description = "JSON file of run configuration keys")
+    Path config;
+
+    @Option(
+        names = "--set",
+        description = "a configuration key=value (repeatable; overrides --config)")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "address to bind and advertise")
+    String host;
+
+    @Option(
+        names = "--members",
+        split = ",",
+        defaultValue = "127.0.0.1",
+        description = "member hosts (TCP-IP join list)")
+    List<String> members = new ArrayList<>();
+
+    @Option(
+        names = "--cluster-name",
+        defaultValue = "relreason",
+        description = "Hazelcast cluster name; only members with the same name join")
+    String clusterName;
+
+    @Option(names = "--hz-port", defaultValue = "5701", description = "first Hazelcast port to try")
+    int hzPort;
+
+    TrainConfig trainConfig() throws Exception {
+      Map<String, String> values = new LinkedHashMap<>();
+      if (config != null) {
+        values.putAll(TrainConfig.readFile(config));
+      }
+      values.putAll(set);
+      return TrainConfig.of(values);
+    }
+
+    static ImageSet images(TrainConfig c) throws Exception {
+      ImageSet train = Datasets.load(c.dataset(), Path.of(c.dataDir()), Split.TRAIN);
+      return c.trainLimit() > 0 && c.trainLimit() < train.size()
+          ? train.head(c.trainLimit())
+          : train;
+    }
+  }
+
+  @Command(name = "coordinator", description = "run the parameter server's coordinator")
+  static final class CoordinatorRole implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(names = "--workers", required = true, description = "workers to wait for (= shards)")
+    int workers;
+
+    @Option(names = "--mode", defaultValue = "images", description = "sharding: images or views")
+    String mode;
+
+    @Option(names = "--deadline-ms", defaultValue = "60000", description = "per-shard deadline")
+    long deadlineMs;
+
+    @Option(names = "--run-id", description = "run id (default: random)")
+    String runId;
+
+    @Override
+    public Integer call() throws Exception {
+      TrainConfig config = common.trainConfig();
+      ImageSet train = Common.images(config);
+      ShardingMode m = ShardingMode.valueOf(mode.toUpperCase(Locale.ROOT));
+      CoordinatorOptions options =
+          CoordinatorOptions.of(runId == null ? UUID.randomUUID().toString() : runId, workers, m)
+              .withDeadlineMs(deadlineMs);
+      Vertx vertx =
+          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
+              .await();
+      try {
+        CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+        vertx.deployVerticle(coordinator).await();
+        RunResult r = coordinator.result().await();
+        System.out.printf(
+            Locale.ROOT,
+            "steps %d, final loss %.6f, median step %.1f ms, faults %s%n",
+            r.steps(),
+            r.steps() == 0 ? Double.NaN : r.losses()[r.steps() - 1],
+            r.medianStepMillis(),
+            r.faults());
+        return 0;
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  @Command(name = "worker", description = "run one parameter-server worker")
+  static final class WorkerRole implements Callable<Integer> {
+    @CommandLine.Mixin Common common = new Common();
+
+    @Option(names = "--id", required = true, description = "worker id ([A-Za-z0-9_-])")
+    String id;
+
+    @Option(
+        names = "--register-attempts",
+        defaultValue = "60",
+        description = "registration retries, 1 s apart")
+    int attempts;
+
+    @Override
+    public Integer call() throws Exception {
+      TrainConfig config = common.trainConfig();
+      ImageSet train = Common.images(config);
+      Vertx vertx =
+          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
+              .await();
+      try {
+        WorkerVerticle worker = null;
+        for (int i = 1; worker == null; i++) {
+          WorkerVerticle candidate =
+              new WorkerVerticle(
+                  WorkerOptions.of(id), config, train, Datasets.normalization(config.dataset()));
+          Future<String> deployed = vertx.deployVerticle(candidate);
+          try {
+            deployed.await();
+            worker = candidate;
+          } catch (Exception e) {
+            // the coordinator's handlers may not have propagated through the cluster yet
+            if (i >= attempts || String.valueOf(e.getMessage()).contains("refused")) {
+              throw e;
+            }
+            Thread.sleep(1000);
+          }
+        }
+        System.out.println("worker " + id + " ended: " + worker.ended().await().getReason());
+        return 0;
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ClusterMain()).execute(args));
+  }
+}

@@ -1,0 +1,116 @@
+package org.relreason.coordinator;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import java.util.Arrays;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.protocol.Addresses;
+import org.relreason.protocol.Tensors;
+import org.relreason.protocol.Validation;
+import org.relreason.protocol.v1.Capabilities;
+import org.relreason.protocol.v1.Heartbeat;
+import org.relreason.protocol.v1.RegistrationReply;
+import org.relreason.protocol.v1.ShardResult;
+import org.relreason.protocol.v1.ShardTask;
+import org.relreason.protocol.v1.WorkerHello;
+import org.relreason.worker.Headers;
+import org.relreason.worker.ModelConfigHash;
+import org.relreason.worker.ShardComputer;
+import org.relreason.worker.StatisticsLayout;
+
+/**
+ * A test worker that registers properly, sends heartbeats, and then misbehaves on every task in one
+ * way: never answers, answers with NaN gradients, answers for another step, or answers after the
+ * deadline.
+ */
+final class RogueWorker extends VerticleBase {
+  enum Kind {
+    SILENT,
+    NAN,
+    STALE,
+    LATE
+  }
+
+  private final String id;
+  private final Kind kind;
+  private final TrainConfig config;
+  private final StatisticsLayout layout;
+  private final long lateMs;
+  private String runId = "";
+
+  RogueWorker(String id, Kind kind, TrainConfig config, ImageSet set, long lateMs) {
+    this.id = id;
+    this.kind = kind;
+    this.config = config;
+    this.layout = new StatisticsLayout(ShardComputer.newModel(config, set).statisticsMask());
+    this.lateMs = lateMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx
+        .eventBus()
+        .consumer(Addresses.workerTask(id), this::onTask)
+        .completion()
+        .compose(v -> vertx.eventBus().request(Addresses.COORDINATOR_REGISTER, hello()))
+        .map(m -> (RegistrationReply) m.body())
+        .onSuccess(
+            r -> {
+              runId = r.getHeader().getRunId();
+              vertx.setPeriodic(
+                  r.getHeartbeatIntervalMs(),
+                  t ->
+                      vertx
+                          .eventBus()
+                          .send(
+                              Addresses.HEARTBEAT,
+                              Heartbeat.newBuilder()
+                                  .setHeader(Headers.of(runId, 0, 0, id))
+                                  .setWorkerId(id)
+                                  .build()));
+            });
+  }
+
+  private WorkerHello hello() {
+    return WorkerHello.newBuilder()
+        .setHeader(Headers.of("", 0, 0, id))
+        .setWorkerId(id)
+        .setCapabilities(Capabilities.newBuilder().setDeviceName("rogue"))
+        .setModelConfigHash(ModelConfigHash.of(config))
+        .addSupportedProtocolVersions(Validation.PROTOCOL_VERSION)
+        .build();
+  }
+
+  private void onTask(Message<Object> message) {
+    ShardTask task = (ShardTask) message.body();
+    switch (kind) {
+      case SILENT -> {}
+      case NAN -> message.reply(result(task, Float.NaN, 0));
+      case STALE -> message.reply(result(task, 0f, 1000));
+      case LATE -> vertx.setTimer(lateMs, t -> message.reply(result(task, 0f, 0)));
+    }
+  }
+
+  private ShardResult result(ShardTask task, float value, long stepOffset) {
+    float[] g = new float[layout.length()];
+    Arrays.fill(g, value);
+    long pairs = (long) task.getImageIndicesCount() * config.k() * (config.k() - 1);
+    return ShardResult.newBuilder()
+        .setHeader(
+            Headers.of(
+                runId,
+                task.getHeader().getStep() + stepOffset,
+                task.getHeader().getParamVersion(),
+                id))
+        .setShardId(task.getShardId())
+        .setLossSum(1.0)
+        .setPairCount(pairs)
+        .setGradient(Tensors.float32(layout.withoutStatistics(g), g.length))
+        .setBnStatDeltas(Tensors.float32(new float[layout.count()], layout.count()))
+        .addAllBnStatRanges(layout.ranges())
+        .setImageCount(task.getImageIndicesCount())
+        .build();
+  }
+}

@@ -1,0 +1,21 @@
+package org.relreason.worker;
+
+import org.relreason.protocol.Validation;
+import org.relreason.protocol.v1.Header;
+
+/** Builds the {@link Header} every relreason message carries. */
+public final class Headers {
+  private Headers() {}
+
+  /** A header of this build's protocol version, stamped with the current wall clock. */
+  public static Header of(String runId, long step, long paramVersion, String senderId) {
+    return Header.newBuilder()
+        .setProtocolVersion(Validation.PROTOCOL_VERSION)
+        .setRunId(runId)
+        .setStep(step)
+        .setParamVersion(paramVersion)
+        .setSenderId(senderId)
+        .setSentUnixMillis(System.currentTimeMillis())
+        .build();
+  }
+}

@@ -1,0 +1,337 @@
+package org.relreason.worker;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.concurrent.TimeUnit;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.protocol.Addresses;
+import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.Tensors;
+import org.relreason.protocol.Validation;
+import org.relreason.protocol.v1.Disconnect;
+import org.relreason.protocol.v1.Error;
+import org.relreason.protocol.v1.FeatureGradients;
+import org.relreason.protocol.v1.Features;
+import org.relreason.protocol.v1.Header;
+import org.relreason.protocol.v1.Heartbeat;
+import org.relreason.protocol.v1.ParameterRequest;
+import org.relreason.protocol.v1.ParameterSnapshot;
+import org.relreason.protocol.v1.RegistrationReply;
+import org.relreason.protocol.v1.ShardResult;
+import org.relreason.protocol.v1.ShardTask;
+import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.protocol.v1.WorkerHello;
+import org.relreason.worker.ShardComputer.ViewsKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A parameter-server worker: registers with the coordinator, then answers {@link ShardTask}s. It
+ * pulls parameters when a task names a version it does not hold, rebuilds its views from the seeded
+ * augmentation, and runs all ND4J work on its own single-threaded {@link WorkerExecutor} (one model
+ * replica, used by one thread at a time, never on the event loop).
+ *
+ * <p>The codecs of {@code org.relreason.protocol.Codecs} must be registered on the Vert.x instance
+ * before deployment. {@link #start()} completes once the task consumer is registered and the
+ * coordinator has accepted the worker; a refusal fails it with the coordinator's reason.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+
+  private final WorkerOptions options;
+  private final TrainConfig config;
+  private final ImageSet set;
+  private final Normalization normalization;
+  private WorkerExecutor executor;
+  private ShardComputer computer;
+  private StatisticsLayout layout;
+  private MessageConsumer<Object> tasks;
+  private MessageConsumer<Object> control;
+  private final io.vertx.core.Promise<Disconnect> ended = io.vertx.core.Promise.promise();
+  private String runId = "";
+  private long installedVersion = -1;
+  private long heartbeatTimer = -1;
+  private long lastStep;
+  private boolean stopping;
+
+  public WorkerVerticle(
+      WorkerOptions options, TrainConfig config, ImageSet set, Normalization normalization) {
+    this.options = options;
+    this.config = config;
+    this.set = set;
+    this.normalization = normalization;
+  }
+
+  private String id() {
+    return options.workerId();
+  }
+
+  @Override
+  public Future<?> start() {
+    executor =
+        vertx.createSharedWorkerExecutor("relreason-worker-" + id(), 1, 10, TimeUnit.MINUTES);
+    return executor
+        .executeBlocking(() -> new ShardComputer(config, set, normalization), true)
+        .compose(
+            c -> {
+              computer = c;
+              layout = new StatisticsLayout(c.model().statisticsMask());
+              tasks = vertx.eventBus().consumer(Addresses.workerTask(id()), this::onTask);
+              control = vertx.eventBus().consumer(Addresses.workerControl(id()), this::onControl);
+              return Future.all(tasks.completion(), control.completion());
+            })
+        .compose(v -> register())
+        .onSuccess(this::startHeartbeats);
+  }
+
+  private Future<RegistrationReply> register() {
+    WorkerHello hello =
+        WorkerHello.newBuilder()
+            .setHeader(Headers.of("", 0, 0, id()))
+            .setWorkerId(id())
+            .setHost("127.0.0.1")
+            .setPid(ProcessHandle.current().pid())
+            .setCapabilities(Device.capabilities())
+            .setModelConfigHash(ModelConfigHash.of(config))
+            .addSupportedProtocolVersions(Validation.PROTOCOL_VERSION)
+            .setSoftwareVersion("0.1.0-SNAPSHOT")
+            .build();
+    return vertx
+        .eventBus()
+        .request(Addresses.COORDINATOR_REGISTER, hello)
+        .map(m -> (RegistrationReply) m.body())
+        .compose(
+            reply ->
+                reply.getAccepted()
+                    ? Future.succeededFuture(reply)
+                    : Future.failedFuture(
+                        new IllegalStateException(
+                            "coordinator refused worker "
+                                + id()
+                                + ": "
+                                + reply.getRefusalReason()
+                                + ": "
+                                + reply.getRefusalText())));
+  }
+
+  /** Completes when the coordinator ends the run or evicts this worker (with its reason). */
+  public Future<Disconnect> ended() {
+    return ended.future();
+  }
+
+  private void onControl(Message<Object> message) {
+    if (message.body() instanceof Disconnect d) {
+      LOG.info("worker {}: coordinator says {}: {}", id(), d.getReason(), d.getDetail());
+      ended.tryComplete(d);
+    }
+  }
+
+  private void startHeartbeats(RegistrationReply reply) {
+    runId = reply.getHeader().getRunId();
+    long every = Math.max(50, reply.getHeartbeatIntervalMs());
+    heartbeatTimer = vertx.setPeriodic(every, t -> sendHeartbeat());
+    LOG.info("worker {} joined run {} ({})", id(), runId, Device.capabilities().getDeviceName());
+  }
+
+  private void sendHeartbeat() {
+    vertx
+        .eventBus()
+        .send(
+            Addresses.HEARTBEAT,
+            Heartbeat.newBuilder()
+                .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
+                .setWorkerId(id())
+                .setState(Heartbeat.State.IDLE)
+                .setLastStep(lastStep)
+                .setTimestampUnixMillis(System.currentTimeMillis())
+                .build());
+  }
+
+  private void onTask(Message<Object> message) {
+    if (!(message.body() instanceof ShardTask task)) {
+      message.reply(error(Error.Code.MALFORMED, "expected a ShardTask", null));
+      return;
+    }
+    try {
+      Validation.check(task, runId);
+    } catch (ProtocolException e) {
+      message.reply(e.toError(header(task.getHeader())));
+      return;
+    }
+    ensureParams(task.getHeader().getParamVersion())
+        .compose(v -> task.getMode() == ShardingMode.VIEWS ? views(task) : images(task))
+        .onComplete(
+            ar -> {
+              if (stopping) {
+                return; // an undeployed worker answers nothing; the coordinator reassigns
+              }
+              if (ar.succeeded()) {
+                lastStep = task.getHeader().getStep();
+                message.reply(ar.result());
+              } else {
+                LOG.warn("worker {}: task failed: {}", id(), ar.cause().toString());
+                message.reply(error(Error.Code.INTERNAL, ar.cause().toString(), task.getHeader()));
+              }
+            });
+  }
+
+  /** Fetches and installs parameters unless the replica holds {@code version} already. */
+  private Future<Void> ensureParams(long version) {
+    if (installedVersion == version) {
+      return Future.succeededFuture();
+    }
+    ParameterRequest request =
+        ParameterRequest.newBuilder()
+            .setHeader(Headers.of(runId, 0, version, id()))
+            .setWorkerId(id())
+            .setHaveVersion(Math.max(0, installedVersion))
+            .build();
+    return vertx
+        .eventBus()
+        .request(Addresses.COORDINATOR_PARAMS, request)
+        .compose(
+            m -> {
+              if (!(m.body() instanceof ParameterSnapshot snapshot)) {
+                return Future.failedFuture("parameter request refused: " + m.body());
+              }
+              long got = snapshot.getHeader().getParamVersion();
+              if (got != version) {
+                return Future.failedFuture(
+                    "asked for parameter version " + version + ", got " + got);
+              }
+              float[] params = Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
+              return executor.executeBlocking(
+                  () -> {
+                    computer.install(version, params);
+                    return null;
+                  },
+                  true);
+            })
+        .onSuccess(v -> installedVersion = version)
+        .mapEmpty();
+  }
+
+  private Future<ShardResult> images(ShardTask task) {
+    int[] images = ints(task.getImageIndicesList());
+    long t0 = System.nanoTime();
+    return executor
+        .executeBlocking(() -> computer.images(images, task.getEpoch()), true)
+        .map(
+            out ->
+                result(task, out.gradient(), t0)
+                    .setLossSum(out.stats().lossSum())
+                    .setPairCount(out.stats().pairs())
+                    .setPositivePairs(out.stats().positives())
+                    .setPositiveCorrect(out.stats().positivesCorrect())
+                    .setNegativeCorrect(out.stats().negativesCorrect())
+                    .setImageCount(images.length)
+                    .build());
+  }
+
+  private Future<ShardResult> views(ShardTask task) {
+    int[] images = ints(task.getImageIndicesList());
+    int[] rows = rows(task);
+    Header h = task.getHeader();
+    ViewsKey key = new ViewsKey(h.getStep(), h.getParamVersion(), task.getShardId());
+    long t0 = System.nanoTime();
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(options.featuresTimeoutMs());
+    return executor
+        .executeBlocking(() -> computer.forwardRows(key, images, rows, task.getEpoch()), true)
+        .compose(
+            f ->
+                vertx
+                    .eventBus()
+                    .request(Addresses.COORDINATOR_FEATURES, features(task, f, rows.length), opts))
+        .compose(
+            m -> {
+              if (!(m.body() instanceof FeatureGradients g)) {
+                return Future.failedFuture("features refused: " + m.body());
+              }
+              float[] d = Tensors.toFloats(g.getGradients(), "FeatureGradients.gradients");
+              return executor.executeBlocking(
+                  () -> computer.backwardRows(key, images, rows, task.getEpoch(), d), true);
+            })
+        .map(grad -> result(task, grad, t0).setImageCount(rows.length).build());
+  }
+
+  /** View-major rows {@code v*M + n} of the task's view numbers {@code n*K + v}. */
+  private static int[] rows(ShardTask task) {
+    int m = task.getImageIndicesCount();
+    int k = task.getK();
+    return task.getViewIndicesList().stream().mapToInt(i -> (i % k) * m + i / k).toArray();
+  }
+
+  private Features features(ShardTask task, float[] f, int rows) {
+    return Features.newBuilder()
+        .setHeader(header(task.getHeader()))
+        .setShardId(task.getShardId())
+        .addAllViewIndices(task.getViewIndicesList())
+        .setFeatures(Tensors.float32(f, rows, f.length / Math.max(1, rows)))
+        .build();
+  }
+
+  private ShardResult.Builder result(ShardTask task, float[] full, long t0) {
+    return ShardResult.newBuilder()
+        .setHeader(header(task.getHeader()))
+        .setShardId(task.getShardId())
+        .setGradient(Tensors.float32(layout.withoutStatistics(full), full.length))
+        .setBnStatDeltas(Tensors.float32(layout.gather(full), layout.count()))
+        .addAllBnStatRanges(layout.ranges())
+        .setComputeMicros((System.nanoTime() - t0) / 1000);
+  }
+
+  /** A reply header echoing the task's step and parameter version. */
+  private Header header(Header task) {
+    return Headers.of(runId, task.getStep(), task.getParamVersion(), id());
+  }
+
+  private Error error(Error.Code code, String detail, Header about) {
+    Header h = about == null ? Headers.of(runId, 0, 0, id()) : header(about);
+    return Error.newBuilder()
+        .setHeader(h)
+        .setCode(code)
+        .setDetail(detail)
+        .setMessageType(ShardTask.getDescriptor().getFullName())
+        .build();
+  }
+
+  private static int[] ints(java.util.List<Integer> values) {
+    return values.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    vertx
+        .eventBus()
+        .send(
+            Addresses.COORDINATOR_DISCONNECT,
+            Disconnect.newBuilder()
+                .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
+                .setWorkerId(id())
+                .setReason(Disconnect.Reason.SHUTDOWN)
+                .setDetail("worker undeployed")
+                .build());
+    Future<Void> closed =
+        tasks == null
+            ? Future.succeededFuture()
+            : Future.all(tasks.unregister(), control.unregister()).mapEmpty();
+    return closed
+        .compose(v -> executor == null ? Future.succeededFuture() : executor.close())
+        .onComplete(
+            v -> {
+              if (computer != null) {
+                computer.close();
+              }
+            });
+  }
+}
