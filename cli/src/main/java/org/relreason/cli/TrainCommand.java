@@ -2,8 +2,10 @@ package org.relreason.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.relreason.coordinator.ParameterServerPretrainer;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.train.Nd4jInfo;
+import org.relreason.model.train.Pretrainer;
 import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainResult;
 import org.slf4j.Logger;
@@ -41,7 +43,15 @@ final class TrainCommand implements Callable<Integer> {
     LOG.info("config {}", config.asMap());
     TrainResult r;
     try (ProgressReporter progress = new ProgressReporter()) {
-      r = TrainJob.run(config, progress);
+      Pretrainer pretrainer =
+          config.workers() > 0 ? new ParameterServerPretrainer() : Pretrainer.SINGLE_PROCESS;
+      if (config.workers() > 0) {
+        LOG.info(
+            "embedded parameter server: {} worker verticle(s), {} sharding",
+            config.workers(),
+            config.sharding());
+      }
+      r = TrainJob.run(config, progress, pretrainer);
     }
     System.out.printf(
         "trained %s on %s: %d steps in %.1f s (%.0f views/s), last-epoch loss %.4f, pair accuracy +%.3f / -%.3f%n",

@@ -117,6 +117,60 @@ class MainTest {
     assertThat(eval.out()).contains("step 2").contains("linear top-1");
   }
 
+  private static JsonNode trainTiny(Path dir, String name, String... extra) throws Exception {
+    Path result = dir.resolve(name + ".json");
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "train",
+                "--data-dir",
+                FMNIST,
+                "--max-steps",
+                "3",
+                "--m",
+                "8",
+                "--k",
+                "3",
+                "--width",
+                "0.5",
+                "--train-limit",
+                "64",
+                "--eval-train-limit",
+                "200",
+                "--eval-test-limit",
+                "100",
+                "--linear-epochs",
+                "3",
+                "--knn-k",
+                "10",
+                "--result-file",
+                result.toString()));
+    args.addAll(java.util.List.of(extra));
+    Run r = run(args.toArray(String[]::new));
+    assertThat(r.exit()).as(r.err()).isZero();
+    return new ObjectMapper().readTree(result.toFile());
+  }
+
+  @Test
+  void theEmbeddedParameterServerTrainsTheSameModelAsOneProcess(@TempDir Path dir)
+      throws Exception {
+    JsonNode single = trainTiny(dir, "single");
+    JsonNode oneWorker = trainTiny(dir, "one-worker", "--workers", "1");
+    assertThat(oneWorker.get("steps").asLong()).isEqualTo(3);
+    // one worker computes exactly the single-process step: same loss, same evaluated backbone
+    assertThat(oneWorker.get("final_loss").asDouble())
+        .isEqualTo(single.get("final_loss").asDouble());
+    assertThat(oneWorker.get("linear_top1").asDouble())
+        .isEqualTo(single.get("linear_top1").asDouble());
+    assertThat(oneWorker.get("knn_top1").asDouble()).isEqualTo(single.get("knn_top1").asDouble());
+    JsonNode views = trainTiny(dir, "views", "--workers", "2", "--sharding", "views");
+    assertThat(views.get("steps").asLong()).isEqualTo(3);
+    assertThat(views.get("final_loss").asDouble()).isFinite();
+    assertThat(run("train", "--sharding", "pixels").err())
+        .contains("'sharding'")
+        .contains("images or views");
+  }
+
   @Test
   void benchPrintsOneLinePerSettingWithThePhaseSplit() {
     Run r =

@@ -27,7 +27,9 @@ import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.RelationalObjective;
 import org.relreason.model.train.Seeds;
+import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
+import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
@@ -94,6 +96,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private int epoch;
   private int stepInEpoch;
   private long total;
+  private TrainListener listener = new TrainListener() {};
+  private StepStats epochStats;
+  private long loopStartNanos;
+  private long loopStartStep = -1;
   private boolean running;
   private int workerThreads = -1;
   private long loopStart;
@@ -144,6 +150,15 @@ public final class CoordinatorVerticle extends VerticleBase {
     this.config = config;
     this.set = set;
     this.configHash = ModelConfigHash.of(config);
+  }
+
+  /**
+   * Receives a {@link StepReport} after every step and the epoch statistics at each epoch's end, on
+   * the event loop (keep it quick). Set before deployment.
+   */
+  public CoordinatorVerticle listener(TrainListener l) {
+    this.listener = l;
+    return this;
   }
 
   /** Completes with the run's result after the last step (or fails if the run cannot go on). */
@@ -366,6 +381,10 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     long t0 = System.nanoTime();
+    if (loopStartStep < 0) {
+      loopStartStep = step;
+      loopStartNanos = t0;
+    }
     runStep()
         .onSuccess(
             v -> {
@@ -671,10 +690,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             out -> {
               version++;
               step++;
-              losses.add(((StepStats) out[1]).loss());
+              StepStats stats = (StepStats) out[1];
+              losses.add(stats.loss());
               if (options.recordGradients()) {
                 gradients.add((float[]) out[0]);
               }
+              report(stats);
               if (++stepInEpoch == schedule.stepsPerEpoch()) {
                 stepInEpoch = 0;
                 epoch++;
@@ -682,6 +703,19 @@ public final class CoordinatorVerticle extends VerticleBase {
               current = null;
               return checkpointIfDue();
             });
+  }
+
+  /** Tells the listener about the step just applied (before the cursor moves on). */
+  private void report(StepStats stats) {
+    double seconds = (System.nanoTime() - loopStartNanos) / 1e9;
+    double vps = (step - loopStartStep) * (double) config.m() * config.k() / seconds;
+    int spe = schedule.stepsPerEpoch();
+    listener.onStep(new StepReport(epoch, stepInEpoch, spe, step, total, stats, vps));
+    epochStats = epochStats == null ? stats : epochStats.plus(stats);
+    if (stepInEpoch + 1 == spe || step == total) {
+      listener.onEpochEnd(epoch, epochStats);
+      epochStats = null;
+    }
   }
 
   private Future<Void> checkpointIfDue() {

@@ -12,6 +12,7 @@ import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.data.Split;
+import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Codecs;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.worker.WorkerOptions;
@@ -43,10 +44,21 @@ public final class EmbeddedRun {
   /** Runs on given images with given coordinator options; blocks until the run ends. */
   public static RunResult run(
       TrainConfig config, ImageSet train, Normalization norm, CoordinatorOptions options) {
+    return run(config, train, norm, options, new TrainListener() {});
+  }
+
+  /** As {@link #run(TrainConfig, ImageSet, Normalization, CoordinatorOptions)}, with progress. */
+  public static RunResult run(
+      TrainConfig config,
+      ImageSet train,
+      Normalization norm,
+      CoordinatorOptions options,
+      TrainListener listener) {
     Vertx vertx = Vertx.vertx();
     try {
       Codecs.registerAll(vertx);
-      CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+      CoordinatorVerticle coordinator =
+          new CoordinatorVerticle(options, config, train).listener(listener);
       Future<RunResult> result =
           vertx
               .deployVerticle(coordinator)

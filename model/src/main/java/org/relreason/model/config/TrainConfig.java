@@ -46,6 +46,9 @@ import org.relreason.model.nn.LossKind;
  * @param checkpointDir directory for checkpoints ("" = none)
  * @param checkpointEvery checkpoint every N steps (0 = at the end of each epoch)
  * @param resultFile where to write the JSON result ("" = nowhere)
+ * @param workers 0 = pre-train in this process; N &gt; 0 = the embedded parameter server with N
+ *     worker verticles
+ * @param sharding how the parameter server splits a minibatch: "images" or "views"
  */
 public record TrainConfig(
     String dataset,
@@ -72,7 +75,9 @@ public record TrainConfig(
     boolean withRandomBaseline,
     String checkpointDir,
     long checkpointEvery,
-    String resultFile) {
+    String resultFile,
+    int workers,
+    String sharding) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -175,7 +180,22 @@ public record TrainConfig(
               "result-file",
               "",
               "write the result as JSON to this file (\"\" = do not)",
-              ConfigKey.text()));
+              ConfigKey.text()),
+          new ConfigKey(
+              "workers",
+              "0",
+              "0 = pre-train in this process; N > 0 = the embedded parameter server (one JVM) with N worker verticles",
+              ConfigKey.integer(0, 1024)),
+          new ConfigKey(
+              "sharding",
+              "images",
+              "parameter-server sharding: images (whole images per worker, local pairs) or views (views spread, all pairs on the coordinator)",
+              s -> {
+                if (!s.equals("images") && !s.equals("views")) {
+                  throw new IllegalArgumentException("expected images or views");
+                }
+                return s;
+              }));
 
   private static final Map<String, ConfigKey> BY_NAME =
       KEYS.stream()
@@ -234,7 +254,9 @@ public record TrainConfig(
         (Boolean) v.get("with-random-baseline"),
         (String) v.get("checkpoint-dir"),
         (Long) v.get("checkpoint-every"),
-        (String) v.get("result-file"));
+        (String) v.get("result-file"),
+        intOf(v, "workers"),
+        (String) v.get("sharding"));
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -303,6 +325,8 @@ public record TrainConfig(
     m.put("checkpoint-dir", checkpointDir);
     m.put("checkpoint-every", Long.toString(checkpointEvery));
     m.put("result-file", resultFile);
+    m.put("workers", Integer.toString(workers));
+    m.put("sharding", sharding);
     return m;
   }
 
@@ -325,7 +349,9 @@ public record TrainConfig(
             "eval-train-limit",
             "eval-test-limit",
             "knn-k",
-            "with-random-baseline")) {
+            "with-random-baseline",
+            "workers",
+            "sharding")) {
       m.remove(k);
     }
     return m;

@@ -37,6 +37,12 @@ public final class TrainJob {
 
   /** Runs the job; writes the result file when the config names one. */
   public static TrainResult run(TrainConfig config, TrainListener listener) throws IOException {
+    return run(config, listener, Pretrainer.SINGLE_PROCESS);
+  }
+
+  /** Runs the job with the given way of pre-training. */
+  public static TrainResult run(TrainConfig config, TrainListener listener, Pretrainer pretrainer)
+      throws IOException {
     Path dir = Path.of(config.dataDir());
     Normalization norm = Datasets.normalization(config.dataset());
     ImageSet train = load(config, dir, Split.TRAIN, config.trainLimit());
@@ -46,12 +52,12 @@ public final class TrainJob {
             : load(config, dir, Split.TRAIN, config.evalTrainLimit());
     ImageSet evalTest = load(config, dir, Split.TEST, config.evalTestLimit());
     LOG.info("pre-training on {}, evaluating on {} / {}", train, evalTrain, evalTest);
-    PretrainResult pre;
-    Backbone trained;
-    try (Trainer trainer = new Trainer(config, train, norm)) {
-      pre = trainer.pretrain(listener);
-      trained = trainer.model().backbone();
-    }
+    Pretrainer.Outcome outcome = pretrainer.pretrain(config, train, norm, listener);
+    PretrainResult pre = outcome.result();
+    RelationalModel model =
+        RelationalModel.fromConfig(config, train.channels(), train.height(), train.width());
+    model.setParams(outcome.params());
+    Backbone trained = model.backbone();
     long e0 = System.nanoTime();
     Evaluation learned = evaluate(config, trained, norm, evalTrain, evalTest);
     Evaluation random = null;

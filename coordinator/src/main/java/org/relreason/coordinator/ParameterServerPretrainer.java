@@ -1,0 +1,54 @@
+package org.relreason.coordinator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.train.PretrainResult;
+import org.relreason.model.train.Pretrainer;
+import org.relreason.model.train.StepReport;
+import org.relreason.model.train.StepStats;
+import org.relreason.model.train.TrainListener;
+import org.relreason.protocol.v1.ShardingMode;
+
+/**
+ * Pre-training by the embedded parameter server: one JVM, a coordinator and {@code workers} worker
+ * verticles on a local event bus ({@code train --workers N}).
+ */
+public final class ParameterServerPretrainer implements Pretrainer {
+
+  @Override
+  public Outcome pretrain(
+      TrainConfig config, ImageSet train, Normalization norm, TrainListener listener) {
+    ShardingMode mode = ShardingMode.valueOf(config.sharding().toUpperCase(Locale.ROOT));
+    List<PretrainResult.EpochStats> history = new ArrayList<>();
+    StepStats[] last = new StepStats[1];
+    TrainListener recording =
+        new TrainListener() {
+          @Override
+          public void onStep(StepReport r) {
+            last[0] = r.stats();
+            listener.onStep(r);
+          }
+
+          @Override
+          public void onEpochEnd(int epoch, StepStats s) {
+            history.add(
+                new PretrainResult.EpochStats(
+                    epoch, s.loss(), s.positiveAccuracy(), s.negativeAccuracy()));
+            listener.onEpochEnd(epoch, s);
+          }
+        };
+    CoordinatorOptions options =
+        CoordinatorOptions.of(UUID.randomUUID().toString(), config.workers(), mode);
+    RunResult r = EmbeddedRun.run(config, train, norm, options, recording);
+    double vps = r.seconds() > 0 ? r.steps() * (double) config.m() * config.k() / r.seconds() : 0;
+    PretrainResult result =
+        new PretrainResult(r.steps(), r.steps(), r.seconds(), vps, last[0], history, Map.of());
+    return new Outcome(result, r.finalParams());
+  }
+}
