@@ -68,6 +68,7 @@ public final class Trainer implements AutoCloseable {
               return t;
             });
     this.knownLabels = knownLabels(config, train);
+    NativeMemory.boundGarbage();
   }
 
   /** Labels the semi-supervised option may use (-1 = hidden), or null without that option. */
@@ -219,6 +220,8 @@ public final class Trainer implements AutoCloseable {
             .reshape(
                 (long) config.k() * images.length, train.channels(), train.height(), train.width());
     StepStats stats = model.computeGradients(x, plan(images), timer);
+    // the step's input is ours: free its native buffer now rather than at the next GC
+    x.close();
     float[] gradient = model.gradientVector();
     for (int i = 0; i < gradient.length; i++) {
       if (!Float.isFinite(gradient[i])) {
