@@ -1,6 +1,7 @@
 package org.relreason.cli;
 
 import java.io.PrintWriter;
+import org.relreason.coordinator.cluster.ClusterMain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,9 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     ConfigOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
+    // the parameter server's roles on a Hazelcast-clustered event bus (see README)
+    cl.addSubcommand("coordinator", new ClusterMain.CoordinatorRole());
+    cl.addSubcommand("worker", new ClusterMain.WorkerRole());
     cl.setExecutionExceptionHandler(
         (e, cmd, parse) -> {
           // a bad input is a message, not a stack trace

@@ -84,7 +84,7 @@ public final class ClusterMain {
   }
 
   @Command(name = "coordinator", description = "run the parameter server's coordinator")
-  static final class CoordinatorRole implements Callable<Integer> {
+  public static final class CoordinatorRole implements Callable<Integer> {
     @CommandLine.Mixin Common common = new Common();
 
     @Option(names = "--workers", required = true, description = "workers to wait for (= shards)")
@@ -129,7 +129,7 @@ public final class ClusterMain {
   }
 
   @Command(name = "worker", description = "run one parameter-server worker")
-  static final class WorkerRole implements Callable<Integer> {
+  public static final class WorkerRole implements Callable<Integer> {
     @CommandLine.Mixin Common common = new Common();
 
     @Option(names = "--id", required = true, description = "worker id ([A-Za-z0-9_-])")
