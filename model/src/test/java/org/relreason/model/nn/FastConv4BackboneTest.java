@@ -47,11 +47,11 @@ class FastConv4BackboneTest {
     assertThat(p.fast.statisticsMask()).isEqualTo(p.ref.statisticsMask());
   }
 
-  @Test
-  void doubleMatchesDl4jConv4ToRoundingIncludingStatisticDeltas() {
+  @ParameterizedTest
+  @EnumSource(Layout.class)
+  void doubleMatchesDl4jConv4ToRoundingIncludingStatisticDeltas(Layout layout) {
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    Pair p =
-        pair(new BackboneSpec(BackboneKind.CONV4, 0.5, 3, 16, 16), DataType.DOUBLE, Layout.DEFAULT);
+    Pair p = pair(new BackboneSpec(BackboneKind.CONV4, 0.5, 3, 16, 16), DataType.DOUBLE, layout);
     INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 3, 16, 16).muli(2).addi(0.5);
     assertClose("training features", p.fast.forward(x, true), p.ref.forward(x, true), 1e-10);
     INDArray r = Nd4j.randn(DataType.DOUBLE, 4, p.ref.featureSize());
@@ -71,6 +71,22 @@ class FastConv4BackboneTest {
     }
     assertThat(stats).isEqualTo(2 * (4 + 8 + 16 + 32));
     assertClose("inference features", p.fast.forward(x, false), p.ref.forward(x, false), 1e-10);
+  }
+
+  @Test
+  void nativeBatchNormBackwardInNhwcMatchesToo() {
+    BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
+    Pair p = pair(spec, DataType.FLOAT, Layout.NHWC_HWIO);
+    FastConv4Backbone nativeBn =
+        new FastConv4Backbone(3, 32, 32, 1.0, DataType.FLOAT, Layout.NHWC_HWIO, false);
+    nativeBn.params().assign(p.ref.params());
+    INDArray x = Nd4j.randn(DataType.FLOAT, 8, 3, 32, 32);
+    INDArray r = Nd4j.randn(DataType.FLOAT, 8, 64);
+    nativeBn.forward(x, true);
+    nativeBn.backward(r);
+    p.ref.forward(x, true);
+    p.ref.backward(r);
+    assertClose("flat gradient", nativeBn.gradients(), p.ref.gradients(), 1e-4);
   }
 
   @Test

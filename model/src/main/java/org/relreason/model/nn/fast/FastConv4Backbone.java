@@ -5,6 +5,8 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
@@ -73,6 +75,7 @@ public final class FastConv4Backbone implements Backbone {
 
   private final DataType dtype;
   private final Layout layout;
+  private final boolean matrixBatchNorm;
   private final int inChannels;
   private final int height;
   private final int width;
@@ -101,6 +104,25 @@ public final class FastConv4Backbone implements Backbone {
       double widthMultiplier,
       DataType dtype,
       Layout layout) {
+    this(inChannels, height, width, widthMultiplier, dtype, layout, layout.nhwc);
+  }
+
+  /**
+   * As above, choosing the batch-norm backward: GEMM-based ({@code matrixBatchNorm}, NHWC only) or
+   * libnd4j's {@code batchnorm_bp}.
+   */
+  public FastConv4Backbone(
+      int inChannels,
+      int height,
+      int width,
+      double widthMultiplier,
+      DataType dtype,
+      Layout layout,
+      boolean matrixBatchNorm) {
+    if (matrixBatchNorm && !layout.nhwc) {
+      throw new IllegalArgumentException("the GEMM batch-norm backward needs an NHWC layout");
+    }
+    this.matrixBatchNorm = matrixBatchNorm;
     this.dtype = dtype;
     this.layout = layout;
     this.inChannels = inChannels;
@@ -229,7 +251,11 @@ public final class FastConv4Backbone implements Backbone {
         pb.poolBp.exec();
       }
       pb.reluBp.exec();
-      pb.bnBp.exec();
+      if (pb.matrixBnBp != null) {
+        timed("bn_bp_matrix", pb.matrixBnBp);
+      } else {
+        pb.bnBp.exec();
+      }
       pb.convBp.exec();
       blocks[b].finishGradients(pb);
     }
@@ -368,6 +394,7 @@ public final class FastConv4Backbone implements Backbone {
     NativeOp poolBp;
     NativeOp reluBp;
     NativeOp bnBp;
+    Runnable matrixBnBp;
     NativeOp convBp;
     INDArray dX;
 
@@ -423,15 +450,19 @@ public final class FastConv4Backbone implements Backbone {
           NativeOp.bind(
               "relu_bp", new INDArray[] {act, dAct}, new INDArray[] {dBn}, new long[0], 0.0);
       INDArray dConv = Nd4j.create(dtype, convOut.shape());
-      bnBp =
-          NativeOp.bind(
-              "batchnorm_bp",
-              new INDArray[] {convOut, batchMean, batchVar, bl.gamma, bl.beta, dBn},
-              new INDArray[] {
-                dConv, Nd4j.create(dtype, bl.out), Nd4j.create(dtype, bl.out), bl.gGamma, bl.gBeta
-              },
-              new long[] {1, 1, layout.nhwc ? 3 : 1},
-              EPS);
+      if (matrixBatchNorm) {
+        matrixBnBp = matrixBatchNormBackward(bl, dBn, dConv);
+      } else {
+        bnBp =
+            NativeOp.bind(
+                "batchnorm_bp",
+                new INDArray[] {convOut, batchMean, batchVar, bl.gamma, bl.beta, dBn},
+                new INDArray[] {
+                  dConv, Nd4j.create(dtype, bl.out), Nd4j.create(dtype, bl.out), bl.gGamma, bl.gBeta
+                },
+                new long[] {1, 1, layout.nhwc ? 3 : 1},
+                EPS);
+      }
       dX = Nd4j.create(dtype, x.shape());
       convBp =
           NativeOp.bind(
@@ -439,6 +470,54 @@ public final class FastConv4Backbone implements Backbone {
               new INDArray[] {x, bl.wWork, dConv},
               new INDArray[] {dX, bl.gWWork},
               convArgs());
+    }
+
+    /**
+     * Batch-norm backward on the NHWC activations seen as {@code [rows = N H W, C]} matrices, with
+     * the per-channel reductions done by GEMM (libnd4j's {@code batchnorm_bp} makes several slow
+     * strided passes): with {@code xhat = (x - mean) invstd}, {@code dbeta = sum dy}, {@code dgamma
+     * = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n - xhat dgamma / n)}, written as
+     * {@code dx = a dy + b x + c} with per-channel {@code a, b, c} (Ioffe and Szegedy 2015, sec.
+     * 3). {@code dy} is overwritten.
+     */
+    private Runnable matrixBatchNormBackward(Block bl, INDArray dy, INDArray dx) {
+      int c = bl.out;
+      long rows = convOut.length() / c;
+      INDArray x2 = convOut.reshape('c', rows, c);
+      INDArray dy2 = dy.reshape('c', rows, c);
+      INDArray dx2 = dx.reshape('c', rows, c);
+      INDArray ones = Nd4j.ones(dtype, 1, rows);
+      INDArray sumDy = Nd4j.create(dtype, 1, c);
+      INDArray gram = Nd4j.create(dtype, c, c);
+      INDArray sumDyX = Nd4j.create(gram.data(), new long[] {1, c}, new long[] {1, c + 1}, 0, 'c', dtype);
+      INDArray invStd = Nd4j.create(dtype, 1, c);
+      INDArray a = Nd4j.create(dtype, 1, c);
+      INDArray b = Nd4j.create(dtype, 1, c);
+      INDArray k = Nd4j.create(dtype, 1, c);
+      INDArray mean = batchMean.reshape(1, c);
+      INDArray var = batchVar.reshape(1, c);
+      INDArray gamma = bl.gamma.reshape(1, c);
+      INDArray gGamma = bl.gGamma.reshape(1, c);
+      INDArray gBeta = bl.gBeta.reshape(1, c);
+      Op dxFromDy = new BroadcastMulOp(dy2, a, dx2, 1);
+      Op bx = new BroadcastMulOp(x2, b, dy2, 1);
+      Op addK = new BroadcastAddOp(dx2, k, dx2, 1);
+      double invN = 1.0 / rows;
+      return () -> {
+        Nd4j.gemm(ones, dy2, sumDy, false, false, 1.0, 0.0);
+        Nd4j.gemm(dy2, x2, gram, true, false, 1.0, 0.0);
+        Transforms.pow(invStd.assign(var).addi(EPS), -0.5, false);
+        // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
+        gGamma.assign(sumDyX).subi(mean.mul(sumDy)).muli(invStd);
+        gBeta.assign(sumDy);
+        a.assign(gamma).muli(invStd);
+        b.assign(a).muli(invStd).muli(gGamma).muli(-invN);
+        k.assign(a).muli(sumDy).muli(-invN).subi(b.mul(mean));
+        Nd4j.getExecutioner().exec(dxFromDy);
+        Nd4j.getExecutioner().exec(bx);
+        dx2.addi(dy2);
+        Nd4j.getExecutioner().exec(addK);
+      };
     }
   }
 
