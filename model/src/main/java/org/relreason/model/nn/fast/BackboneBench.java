@@ -62,31 +62,86 @@ public final class BackboneBench {
         threads);
     BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, size, size);
     for (int k : ks) {
+      // Every setting of this K is timed round-robin, one step each per round, so that the load
+      // of other processes on the shared cores hits all of them alike.
+      List<Setting> settings = new ArrayList<>();
       for (String impl : impls) {
-        List<FastConv4Backbone.Layout> ls = impl.startsWith("fast") ? layouts : List.of(layouts.get(0));
-        for (FastConv4Backbone.Layout layout : ls) {
-          Backbone b = build(impl, spec, layout);
-          double[] t = time(b, k * m, spec, reps);
-          System.out.printf(
-              Locale.ROOT,
-              "bench backbone=conv4 impl=%s K=%d M=%d layout=%s threads=%d fwd_s=%.4f bwd_s=%.4f"
-                  + " views_per_s=%.0f%n",
-              impl,
-              k,
-              m,
-              impl.startsWith("fast") ? layout : "dl4j",
-              threads,
-              t[0],
-              t[1],
-              k * m / (t[0] + t[1]));
-          if (impl.startsWith("fast") && k == profileK) {
+        for (FastConv4Backbone.Layout layout :
+            impl.startsWith("fast") ? layouts : List.of(layouts.get(0))) {
+          settings.add(new Setting(impl, layout, build(impl, spec, layout), k * m, spec));
+        }
+      }
+      for (int r = 0; r < reps + 2; r++) {
+        for (Setting st : settings) {
+          st.step(r >= 2);
+        }
+      }
+      for (Setting st : settings) {
+        double f = median(st.fwd);
+        double b = median(st.bwd);
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < st.fwd.size(); i++) {
+          best = Math.min(best, st.fwd.get(i) + st.bwd.get(i));
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "bench backbone=conv4 impl=%s K=%d M=%d layout=%s threads=%d fwd_s=%.4f bwd_s=%.4f"
+                + " views_per_s=%.0f min_step_s=%.4f%n",
+            st.impl,
+            k,
+            m,
+            st.impl.startsWith("fast") ? st.layout : "dl4j",
+            threads,
+            f,
+            b,
+            k * m / (f + b),
+            best);
+      }
+      if (k == profileK) {
+        for (Setting st : settings) {
+          if (st.impl.startsWith("fast")) {
             OpTimes.enable(true);
-            time(b, k * m, spec, 3);
+            for (int r = 0; r < 3; r++) {
+              st.step(false);
+            }
             OpTimes.enable(false);
-            System.out.printf(Locale.ROOT, "# op profile, fast %s K=%d, 3+2 steps:%n", layout, k);
+            System.out.printf(
+                Locale.ROOT, "# op profile, %s %s K=%d, 3 steps:%n", st.impl, st.layout, k);
             System.out.print(OpTimes.report());
           }
         }
+      }
+    }
+  }
+
+  /** One backbone under test with its inputs and its timings. */
+  private static final class Setting {
+    final String impl;
+    final FastConv4Backbone.Layout layout;
+    final Backbone backbone;
+    final INDArray x;
+    final INDArray g;
+    final List<Double> fwd = new ArrayList<>();
+    final List<Double> bwd = new ArrayList<>();
+
+    Setting(String impl, FastConv4Backbone.Layout layout, Backbone b, int n, BackboneSpec spec) {
+      this.impl = impl;
+      this.layout = layout;
+      this.backbone = b;
+      Nd4j.getRandom().setSeed(5);
+      x = Nd4j.randn(DataType.FLOAT, n, spec.channels(), spec.height(), spec.widthPx());
+      g = Nd4j.randn(DataType.FLOAT, n, b.featureSize()).divi(n);
+    }
+
+    void step(boolean record) {
+      long t0 = System.nanoTime();
+      backbone.forward(x, true);
+      long t1 = System.nanoTime();
+      backbone.backward(g);
+      long t2 = System.nanoTime();
+      if (record) {
+        fwd.add((t1 - t0) / 1e9);
+        bwd.add((t2 - t1) / 1e9);
       }
     }
   }
@@ -108,27 +163,6 @@ public final class BackboneBench {
             matrixBn);
     b.params().assign(Backbones.build(spec, 1, DataType.FLOAT).params());
     return b;
-  }
-
-  /** Medians of forward and backward seconds over {@code reps} steps after two warm-up steps. */
-  private static double[] time(Backbone b, int n, BackboneSpec spec, int reps) {
-    Nd4j.getRandom().setSeed(5);
-    INDArray x = Nd4j.randn(DataType.FLOAT, n, spec.channels(), spec.height(), spec.widthPx());
-    INDArray g = Nd4j.randn(DataType.FLOAT, n, b.featureSize()).divi(n);
-    List<Double> fwd = new ArrayList<>();
-    List<Double> bwd = new ArrayList<>();
-    for (int r = 0; r < reps + 2; r++) {
-      long t0 = System.nanoTime();
-      b.forward(x, true);
-      long t1 = System.nanoTime();
-      b.backward(g);
-      long t2 = System.nanoTime();
-      if (r >= 2) {
-        fwd.add((t1 - t0) / 1e9);
-        bwd.add((t2 - t1) / 1e9);
-      }
-    }
-    return new double[] {median(fwd), median(bwd)};
   }
 
   private static double median(List<Double> v) {
