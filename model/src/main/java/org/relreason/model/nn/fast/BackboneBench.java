@@ -150,7 +150,7 @@ public final class BackboneBench {
     if (impl.equals("dl4j")) {
       return Backbones.build(spec, 1, DataType.FLOAT);
     }
-    // "fast-nativebn": libnd4j's batchnorm_bp instead of the GEMM one (NHWC layouts only)
+    // "fast-nativebn": libnd4j's batchnorm_bp instead of the row-reduction one (NHWC layouts only)
     boolean matrixBn = layout.name().startsWith("NHWC") && !impl.equals("fast-nativebn");
     FastConv4Backbone b =
         new FastConv4Backbone(

@@ -7,7 +7,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.factory.Nd4j;
@@ -60,7 +63,7 @@ public final class FastConv4Backbone implements Backbone {
     NHWC_OIHW(true, 1);
 
     /** The layout chosen by measurement (see {@link BackboneBench}). */
-    public static final Layout DEFAULT = NCHW_OIHW;
+    public static final Layout DEFAULT = NHWC_OIHW;
 
     final boolean nhwc;
     final int weightFormat;
@@ -108,8 +111,8 @@ public final class FastConv4Backbone implements Backbone {
   }
 
   /**
-   * As above, choosing the batch-norm backward: GEMM-based ({@code matrixBatchNorm}, NHWC only) or
-   * libnd4j's {@code batchnorm_bp}.
+   * As above, choosing the batch-norm backward: row reductions on the {@code [N H W, C]} matrix
+   * ({@code matrixBatchNorm}, NHWC only; the default there) or libnd4j's {@code batchnorm_bp}.
    */
   public FastConv4Backbone(
       int inChannels,
@@ -120,7 +123,8 @@ public final class FastConv4Backbone implements Backbone {
       Layout layout,
       boolean matrixBatchNorm) {
     if (matrixBatchNorm && !layout.nhwc) {
-      throw new IllegalArgumentException("the GEMM batch-norm backward needs an NHWC layout");
+      throw new IllegalArgumentException(
+          "the row-reduction batch-norm backward needs an NHWC layout");
     }
     this.matrixBatchNorm = matrixBatchNorm;
     this.dtype = dtype;
@@ -220,7 +224,7 @@ public final class FastConv4Backbone implements Backbone {
       pb.conv.exec();
       if (training) {
         timed("bn_mean", () -> Nd4j.getExecutioner().exec(pb.meanOp));
-        timed("bn_var", () -> Nd4j.getExecutioner().exec(pb.varOp));
+        timed("bn_var", pb.twoPassVar);
         pb.bnTrain.exec();
       } else {
         timed("bn_runvar", () -> Transforms.exp(pb.runVar.assign(bl.logStd).muli(2 * LN10), false));
@@ -252,7 +256,7 @@ public final class FastConv4Backbone implements Backbone {
       }
       pb.reluBp.exec();
       if (pb.matrixBnBp != null) {
-        timed("bn_bp_matrix", pb.matrixBnBp);
+        pb.matrixBnBp.run();
       } else {
         pb.bnBp.exec();
       }
@@ -387,6 +391,7 @@ public final class FastConv4Backbone implements Backbone {
     final NativeOp conv;
     final Op meanOp;
     final Op varOp;
+    final Runnable twoPassVar;
     final NativeOp bnTrain;
     final NativeOp bnInfer;
     final Op relu;
@@ -413,8 +418,28 @@ public final class FastConv4Backbone implements Backbone {
           NativeOp.bind(
               "conv2d", new INDArray[] {x, bl.wWork}, new INDArray[] {convOut}, convArgs());
       int[] reduce = layout.nhwc ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
-      meanOp = new Mean(convOut, batchMean, reduce);
-      varOp = new Variance(convOut, batchVar, false, reduce);
+      if (layout.nhwc) {
+        // [rows = N H W, C] views: mean along the rows, then the biased variance in two passes
+        // (centred into the act buffer, which batchnorm overwrites next), as libnd4j's Variance
+        // over (0, 1, 2) was several times slower.
+        INDArray x2 = convOut.reshape('c', convOut.length() / bl.out, bl.out);
+        INDArray centred = act.reshape('c', x2.rows(), bl.out);
+        meanOp = new Mean(x2, batchMean, 0);
+        Op centre = new BroadcastSubOp(x2, batchMean.reshape(1, bl.out), centred, 1);
+        Op sq = new SquaredNorm(centred, batchVar, 0);
+        double invRows = 1.0 / x2.rows();
+        varOp = null;
+        twoPassVar =
+            () -> {
+              Nd4j.getExecutioner().exec(centre);
+              Nd4j.getExecutioner().exec(sq);
+              batchVar.muli(invRows);
+            };
+      } else {
+        meanOp = new Mean(convOut, batchMean, reduce);
+        varOp = new Variance(convOut, batchVar, false, reduce);
+        twoPassVar = () -> Nd4j.getExecutioner().exec(varOp);
+      }
       bnTrain = bn(convOut, batchMean, batchVar, bl);
       bnInfer = bn(convOut, bl.mean, runVar, bl);
       relu = new RectifiedLinear(act, act, 0.0);
@@ -474,11 +499,11 @@ public final class FastConv4Backbone implements Backbone {
 
     /**
      * Batch-norm backward on the NHWC activations seen as {@code [rows = N H W, C]} matrices, with
-     * the per-channel reductions done by GEMM (libnd4j's {@code batchnorm_bp} makes several slow
-     * strided passes): with {@code xhat = (x - mean) invstd}, {@code dbeta = sum dy}, {@code dgamma
-     * = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n - xhat dgamma / n)}, written as
-     * {@code dx = a dy + b x + c} with per-channel {@code a, b, c} (Ioffe and Szegedy 2015, sec.
-     * 3). {@code dy} is overwritten.
+     * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
+     * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code
+     * dbeta = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n -
+     * xhat dgamma / n)}, written as {@code dx = a dy + b x + c} with per-channel {@code a, b, c}
+     * (Ioffe and Szegedy 2015, sec. 3). {@code dy} is overwritten.
      */
     private Runnable matrixBatchNormBackward(Block bl, INDArray dy, INDArray dx) {
       int c = bl.out;
@@ -486,10 +511,10 @@ public final class FastConv4Backbone implements Backbone {
       INDArray x2 = convOut.reshape('c', rows, c);
       INDArray dy2 = dy.reshape('c', rows, c);
       INDArray dx2 = dx.reshape('c', rows, c);
-      INDArray ones = Nd4j.ones(dtype, 1, rows);
-      INDArray sumDy = Nd4j.create(dtype, 1, c);
-      INDArray gram = Nd4j.create(dtype, c, c);
-      INDArray sumDyX = Nd4j.create(gram.data(), new long[] {1, c}, new long[] {1, c + 1}, 0, 'c', dtype);
+      INDArray sumDy = Nd4j.create(dtype, c);
+      INDArray sumDyX = Nd4j.create(dtype, c);
+      Op reduceDy = new Sum(dy2, sumDy, 0);
+      Op reduceDyX = new Sum(dx2, sumDyX, 0);
       INDArray invStd = Nd4j.create(dtype, 1, c);
       INDArray a = Nd4j.create(dtype, 1, c);
       INDArray b = Nd4j.create(dtype, 1, c);
@@ -503,20 +528,37 @@ public final class FastConv4Backbone implements Backbone {
       Op bx = new BroadcastMulOp(x2, b, dy2, 1);
       Op addK = new BroadcastAddOp(dx2, k, dx2, 1);
       double invN = 1.0 / rows;
+      INDArray sumDyRow = sumDy.reshape(1, c);
+      INDArray sumDyXRow = sumDyX.reshape(1, c);
       return () -> {
-        Nd4j.gemm(ones, dy2, sumDy, false, false, 1.0, 0.0);
-        Nd4j.gemm(dy2, x2, gram, true, false, 1.0, 0.0);
-        Transforms.pow(invStd.assign(var).addi(EPS), -0.5, false);
-        // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
-        gGamma.assign(sumDyX).subi(mean.mul(sumDy)).muli(invStd);
-        gBeta.assign(sumDy);
-        a.assign(gamma).muli(invStd);
-        b.assign(a).muli(invStd).muli(gGamma).muli(-invN);
-        k.assign(a).muli(sumDy).muli(-invN).subi(b.mul(mean));
-        Nd4j.getExecutioner().exec(dxFromDy);
-        Nd4j.getExecutioner().exec(bx);
-        dx2.addi(dy2);
-        Nd4j.getExecutioner().exec(addK);
+        // Per-channel sums as reductions along the rows (faster here than a GEMM with a ones
+        // vector, which libnd4j hands to oneDNN's matmul); dx is scratch for dy * x.
+        timed(
+            "bn_bp_reduce",
+            () -> {
+              Nd4j.getExecutioner().exec(reduceDy);
+              dy2.mul(x2, dx2);
+              Nd4j.getExecutioner().exec(reduceDyX);
+            });
+        timed(
+            "bn_bp_coeffs",
+            () -> {
+              Transforms.pow(invStd.assign(var).addi(EPS), -0.5, false);
+              // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
+              gGamma.assign(sumDyXRow).subi(mean.mul(sumDyRow)).muli(invStd);
+              gBeta.assign(sumDyRow);
+              a.assign(gamma).muli(invStd);
+              b.assign(a).muli(invStd).muli(gGamma).muli(-invN);
+              k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(mean));
+            });
+        timed(
+            "bn_bp_apply",
+            () -> {
+              Nd4j.getExecutioner().exec(dxFromDy);
+              Nd4j.getExecutioner().exec(bx);
+              dx2.addi(dy2);
+              Nd4j.getExecutioner().exec(addK);
+            });
       };
     }
   }
