@@ -5,7 +5,6 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
@@ -502,7 +501,7 @@ public final class FastConv4Backbone implements Backbone {
      * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
      * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code
      * dbeta = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n -
-     * xhat dgamma / n)}, written as {@code dx = a dy + b x + c} with per-channel {@code a, b, c}
+     * xhat dgamma / n)}, written as {@code dx = a dy + (b x + k)} with per-channel {@code a, b, k}
      * (Ioffe and Szegedy 2015, sec. 3). {@code dy} is overwritten.
      */
     private Runnable matrixBatchNormBackward(Block bl, INDArray dy, INDArray dx) {
@@ -524,9 +523,21 @@ public final class FastConv4Backbone implements Backbone {
       INDArray gamma = bl.gamma.reshape(1, c);
       INDArray gGamma = bl.gGamma.reshape(1, c);
       INDArray gBeta = bl.gBeta.reshape(1, c);
-      Op dxFromDy = new BroadcastMulOp(dy2, a, dx2, 1);
-      Op bx = new BroadcastMulOp(x2, b, dy2, 1);
-      Op addK = new BroadcastAddOp(dx2, k, dx2, 1);
+      // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
+      NativeOp affine =
+          NativeOp.bind(
+              "batchnorm",
+              new INDArray[] {
+                convOut,
+                Nd4j.zeros(dtype, c),
+                Nd4j.create(dtype, c).assign(1 - EPS),
+                b.reshape(c),
+                k.reshape(c)
+              },
+              new INDArray[] {dx},
+              new long[] {1, 1, 3},
+              EPS);
+      Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
       double invN = 1.0 / rows;
       INDArray sumDyRow = sumDy.reshape(1, c);
       INDArray sumDyXRow = sumDyX.reshape(1, c);
@@ -554,10 +565,9 @@ public final class FastConv4Backbone implements Backbone {
         timed(
             "bn_bp_apply",
             () -> {
-              Nd4j.getExecutioner().exec(dxFromDy);
-              Nd4j.getExecutioner().exec(bx);
+              affine.execUntimed();
+              Nd4j.getExecutioner().exec(scaleDy);
               dx2.addi(dy2);
-              Nd4j.getExecutioner().exec(addK);
             });
       };
     }

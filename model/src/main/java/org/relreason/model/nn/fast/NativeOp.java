@@ -43,6 +43,11 @@ final class NativeOp {
     }
   }
 
+  /** Runs the op without recording it (when the caller's own timer already covers it). */
+  void execUntimed() {
+    Nd4j.getExecutioner().exec(op);
+  }
+
   /** The op's libnd4j name (for profiles). */
   String name() {
     return op.opName();
