@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.relreason.model.nn.fast.FastConv4Backbone;
 
 /** Builds the backbones of {@link BackboneKind}. */
 public final class Backbones {
@@ -34,6 +35,33 @@ public final class Backbones {
       case RESNET8, RESNET32, RESNET56 -> CifarResNet.build(spec, seed, dtype);
       case RESNET34 -> ResNet34.build(spec, seed, dtype);
     };
+  }
+
+  /**
+   * Like {@link #build}, but Conv-4 runs on {@link FastConv4Backbone} (libnd4j's native conv,
+   * batch-norm and pooling ops and their backprop ops on preallocated buffers) instead of a DL4J
+   * graph. The parameters are those {@link #build} would give for the same seed (same flat layout,
+   * so checkpoints are interchangeable). Other kinds fall back to {@link #build}.
+   */
+  public static Backbone buildFast(BackboneSpec spec, long seed, DataType dtype) {
+    if (spec.kind() != BackboneKind.CONV4) {
+      return build(spec, seed, dtype);
+    }
+    Backbone reference = conv4(spec, seed, dtype);
+    FastConv4Backbone fast =
+        new FastConv4Backbone(
+            spec.channels(),
+            spec.height(),
+            spec.widthPx(),
+            spec.width(),
+            dtype,
+            FastConv4Backbone.Layout.DEFAULT);
+    if (fast.numParams() != reference.numParams()) {
+      throw new IllegalStateException(
+          "fast Conv-4 has " + fast.numParams() + " parameters, DL4J's " + reference.numParams());
+    }
+    fast.params().assign(reference.params());
+    return fast;
   }
 
   /**

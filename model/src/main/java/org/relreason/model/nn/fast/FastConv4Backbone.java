@@ -1,0 +1,640 @@
+package org.relreason.model.nn.fast;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.relreason.model.nn.Backbone;
+
+/**
+ * Conv-4 (conv3x3 no-bias - BN - ReLU - 2x2 avg-pool, three times, then conv - BN - ReLU - global
+ * average pool) computed directly with libnd4j's native ops and their backprop ops ({@code conv2d},
+ * {@code conv2d_bp}, {@code batchnorm}, {@code batchnorm_bp}, {@code avgpool2d}, {@code
+ * avgpool2d_bp}, {@code relu_bp}, {@code reduce_mean_bp}), on activation and gradient buffers
+ * allocated once per batch size and reused every step.
+ *
+ * <p>Why not the Deeplearning4j layers: a Conv-4 step there spends about half its wall time outside
+ * native code (per-layer Java bookkeeping, workspaces, permute copies), see issue 6.
+ *
+ * <p>The flat parameter vector has exactly the layout of the Deeplearning4j Conv-4 of {@code
+ * Backbones.conv4} (so checkpoints move between the two unchanged): per block, the conv weights
+ * {@code [out, in, 3, 3]} in C order, then batch-norm gamma, beta, running mean and running log10
+ * std, each of length {@code out}. The gradient vector has the same layout, and its running-
+ * statistic entries are the deltas of {@link Backbone#statisticsMask()} (same formulas as DL4J).
+ *
+ * <p>Internally the activations can be NCHW or NHWC and the conv weights any of libnd4j's three
+ * formats ({@link Layout}); when the weight format is not DL4J's {@code [out, in, kH, kW]}, a
+ * permuted copy of the weights is made at each forward and the weight gradient is permuted back
+ * after the backward (a few thousand values, negligible).
+ *
+ * <p>Buffers are kept for the last two batch sizes seen (the training batch and an evaluation
+ * batch). {@link #forward} returns a fresh copy of the features (callers such as the feature
+ * extractor free it). Not thread-safe.
+ */
+public final class FastConv4Backbone implements Backbone {
+  /** Batch-norm running-average decay of DL4J (PyTorch's momentum 0.1). */
+  static final double DECAY = 0.9;
+
+  static final double EPS = 1e-5;
+  private static final double LN10 = Math.log(10);
+
+  /** Activation layout and conv weight format used inside the native ops. */
+  public enum Layout {
+    /** NCHW activations, weights {@code [out, in, kH, kW]} (DL4J's own; no weight copy). */
+    NCHW_OIHW(false, 1),
+    /** NCHW activations, weights {@code [kH, kW, in, out]}. */
+    NCHW_HWIO(false, 0),
+    /** NHWC activations, weights {@code [kH, kW, in, out]} (TensorFlow's). */
+    NHWC_HWIO(true, 0),
+    /** NHWC activations, weights {@code [out, kH, kW, in]} (oneDNN's preferred for NHWC). */
+    NHWC_OHWI(true, 2),
+    /** NHWC activations, weights {@code [out, in, kH, kW]}. */
+    NHWC_OIHW(true, 1);
+
+    /** The layout chosen by measurement (see {@link BackboneBench}). */
+    public static final Layout DEFAULT = NHWC_OIHW;
+
+    final boolean nhwc;
+    final int weightFormat;
+
+    Layout(boolean nhwc, int weightFormat) {
+      this.nhwc = nhwc;
+      this.weightFormat = weightFormat;
+    }
+  }
+
+  private static final int[] BASE_CHANNELS = {8, 16, 32, 64};
+
+  private final DataType dtype;
+  private final Layout layout;
+  private final boolean matrixBatchNorm;
+  private final int inChannels;
+  private final int height;
+  private final int width;
+  private final int[] channels;
+  private final long numParams;
+  private final boolean[] statisticsMask;
+  private final INDArray gradients;
+  private INDArray params;
+  private final Block[] blocks = new Block[4];
+
+  /** Plans by batch size, most recently used last; at most two. */
+  private final java.util.LinkedHashMap<Long, Plan> plans = new java.util.LinkedHashMap<>();
+
+  private Plan plan;
+  private boolean backwardReady;
+
+  /**
+   * A Conv-4 with zero parameters (copy values in through {@link #params()} or {@link #bind}).
+   *
+   * @param widthMultiplier channel multiplier of 8-16-32-64 (rounded, at least 1)
+   */
+  public FastConv4Backbone(
+      int inChannels,
+      int height,
+      int width,
+      double widthMultiplier,
+      DataType dtype,
+      Layout layout) {
+    this(inChannels, height, width, widthMultiplier, dtype, layout, layout.nhwc);
+  }
+
+  /**
+   * As above, choosing the batch-norm backward: row reductions on the {@code [N H W, C]} matrix
+   * ({@code matrixBatchNorm}, NHWC only; the default there) or libnd4j's {@code batchnorm_bp}.
+   */
+  public FastConv4Backbone(
+      int inChannels,
+      int height,
+      int width,
+      double widthMultiplier,
+      DataType dtype,
+      Layout layout,
+      boolean matrixBatchNorm) {
+    if (matrixBatchNorm && !layout.nhwc) {
+      throw new IllegalArgumentException(
+          "the row-reduction batch-norm backward needs an NHWC layout");
+    }
+    this.matrixBatchNorm = matrixBatchNorm;
+    this.dtype = dtype;
+    this.layout = layout;
+    this.inChannels = inChannels;
+    this.height = height;
+    this.width = width;
+    this.channels = new int[4];
+    long n = 0;
+    int in = inChannels;
+    for (int b = 0; b < 4; b++) {
+      channels[b] = Math.max(1, (int) Math.round(BASE_CHANNELS[b] * widthMultiplier));
+      n += (long) channels[b] * in * 9 + 4L * channels[b];
+      in = channels[b];
+    }
+    numParams = n;
+    statisticsMask = new boolean[Math.toIntExact(n)];
+    long off = 0;
+    in = inChannels;
+    for (int b = 0; b < 4; b++) {
+      off += (long) channels[b] * in * 9 + 2L * channels[b];
+      for (int i = 0; i < 2 * channels[b]; i++) {
+        statisticsMask[(int) off + i] = true;
+      }
+      off += 2L * channels[b];
+      in = channels[b];
+    }
+    params = Nd4j.create(dtype, 1, n);
+    gradients = Nd4j.create(dtype, 1, n);
+    bindViews();
+  }
+
+  @Override
+  public int featureSize() {
+    return channels[3];
+  }
+
+  @Override
+  public long numParams() {
+    return numParams;
+  }
+
+  @Override
+  public INDArray params() {
+    return params;
+  }
+
+  @Override
+  public INDArray gradients() {
+    return gradients;
+  }
+
+  @Override
+  public void bind(INDArray paramsView) {
+    if (paramsView.length() != numParams) {
+      throw new IllegalArgumentException(
+          "expected a view of " + numParams + " values, got " + paramsView.length());
+    }
+    paramsView.assign(params);
+    params = paramsView;
+    bindViews();
+    plans.clear(); // ops are bound to the old parameter views
+    plan = null;
+  }
+
+  @Override
+  public boolean[] statisticsMask() {
+    return statisticsMask.clone();
+  }
+
+  @Override
+  public INDArray forward(INDArray images, boolean training) {
+    long n = images.size(0);
+    if (images.rank() != 4
+        || images.size(1) != inChannels
+        || images.size(2) != height
+        || images.size(3) != width) {
+      throw new IllegalArgumentException(
+          "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
+    }
+    plan = plans.remove(n);
+    if (plan == null) {
+      if (plans.size() >= 2) {
+        plans.remove(plans.keySet().iterator().next());
+      }
+      plan = new Plan(n);
+    }
+    plans.put(n, plan);
+    Plan p = plan;
+    timed("input_copy", () -> p.input.assign(layout.nhwc ? images.permute(0, 2, 3, 1) : images));
+    for (Block bl : blocks) {
+      bl.prepareWeights();
+    }
+    for (int b = 0; b < 4; b++) {
+      Block bl = blocks[b];
+      PlanBlock pb = p.blocks[b];
+      pb.conv.exec();
+      if (training) {
+        timed("bn_mean", () -> Nd4j.getExecutioner().exec(pb.meanOp));
+        timed("bn_var", pb.twoPassVar);
+        pb.bnTrain.exec();
+      } else {
+        timed("bn_runvar", () -> Transforms.exp(pb.runVar.assign(bl.logStd).muli(2 * LN10), false));
+        pb.bnInfer.exec();
+      }
+      timed("relu", () -> Nd4j.getExecutioner().exec(pb.relu));
+      if (pb.pool != null) {
+        pb.pool.exec();
+      }
+    }
+    timed("gap", () -> Nd4j.getExecutioner().exec(p.gap));
+    backwardReady = training;
+    return p.features.dup();
+  }
+
+  @Override
+  public void backward(INDArray featureGradient) {
+    if (!backwardReady) {
+      throw new IllegalStateException("backward() needs a training forward() first");
+    }
+    Plan p = plan;
+    p.ensureBackward();
+    timed("grad_copy", () -> p.dFeatures.assign(featureGradient));
+    p.gapBp.exec();
+    for (int b = 3; b >= 0; b--) {
+      PlanBlock pb = p.blocks[b];
+      if (pb.poolBp != null) {
+        pb.poolBp.exec();
+      }
+      pb.reluBp.exec();
+      if (pb.matrixBnBp != null) {
+        pb.matrixBnBp.run();
+      } else {
+        pb.bnBp.exec();
+      }
+      pb.convBp.exec();
+      blocks[b].finishGradients(pb);
+    }
+    backwardReady = false;
+  }
+
+  private void bindViews() {
+    long off = 0;
+    int in = inChannels;
+    for (int b = 0; b < 4; b++) {
+      blocks[b] = new Block(in, channels[b], off);
+      off += (long) channels[b] * in * 9 + 4L * channels[b];
+      in = channels[b];
+    }
+  }
+
+  private static void timed(String name, Runnable r) {
+    if (OpTimes.enabled()) {
+      long t0 = System.nanoTime();
+      r.run();
+      OpTimes.add(name, System.nanoTime() - t0);
+    } else {
+      r.run();
+    }
+  }
+
+  private static INDArray slice(INDArray flat, long from, long len) {
+    if (flat.rank() == 1) {
+      return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + len));
+    }
+    return flat.get(
+        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+        org.nd4j.linalg.indexing.NDArrayIndex.interval(from, from + len));
+  }
+
+  /** Parameter and gradient views of one conv-BN-ReLU block. */
+  private final class Block {
+    final int in;
+    final int out;
+    final INDArray w; // [out, in, 3, 3], DL4J's layout, a view of params
+    final INDArray gamma;
+    final INDArray beta;
+    final INDArray mean;
+    final INDArray logStd;
+    final INDArray gW;
+    final INDArray gGamma;
+    final INDArray gBeta;
+    final INDArray gMean;
+    final INDArray gLogStd;
+    final INDArray wWork; // the weights in the op's format (== w for OIHW)
+    final INDArray gWWork;
+    final INDArray scratch;
+
+    Block(int in, int out, long off) {
+      this.in = in;
+      this.out = out;
+      long wLen = (long) out * in * 9;
+      w = slice(params, off, wLen).reshape('c', out, in, 3, 3);
+      gW = slice(gradients, off, wLen).reshape('c', out, in, 3, 3);
+      off += wLen;
+      gamma = slice(params, off, out).reshape(out);
+      gGamma = slice(gradients, off, out).reshape(out);
+      off += out;
+      beta = slice(params, off, out).reshape(out);
+      gBeta = slice(gradients, off, out).reshape(out);
+      off += out;
+      mean = slice(params, off, out).reshape(out);
+      gMean = slice(gradients, off, out).reshape(out);
+      off += out;
+      logStd = slice(params, off, out).reshape(out);
+      gLogStd = slice(gradients, off, out).reshape(out);
+      if (layout.weightFormat == 1) {
+        wWork = w;
+        gWWork = gW;
+      } else {
+        long[] shape = toWork(w).shape();
+        wWork = Nd4j.create(dtype, shape);
+        gWWork = Nd4j.create(dtype, shape);
+      }
+      scratch = Nd4j.create(dtype, out);
+    }
+
+    /** DL4J's {@code [out, in, kH, kW]} seen in the op's weight format. */
+    private INDArray toWork(INDArray oihw) {
+      return switch (layout.weightFormat) {
+        case 0 -> oihw.permute(2, 3, 1, 0); // [kH, kW, in, out]
+        case 2 -> oihw.permute(0, 2, 3, 1); // [out, kH, kW, in]
+        default -> oihw;
+      };
+    }
+
+    void prepareWeights() {
+      if (wWork != w) {
+        timed("weight_permute", () -> wWork.assign(toWork(w)));
+      }
+    }
+
+    /**
+     * Weight gradient back to DL4J's layout, and the running-statistic deltas of {@link
+     * Backbone#statisticsMask()} from this step's batch statistics.
+     */
+    void finishGradients(PlanBlock pb) {
+      if (gWWork != gW) {
+        timed("weight_permute", () -> toWork(gW).assign(gWWork));
+      }
+      timed(
+          "bn_stat_delta",
+          () -> {
+            // mean: g = (1 - d)(mean - batchMean)
+            gMean.assign(mean).subi(pb.batchMean).muli(1 - DECAY);
+            // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
+            Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
+            scratch.addi(pb.batchVar.mul(1 - DECAY));
+            Transforms.log(scratch, false).muli(0.5 / LN10);
+            gLogStd.assign(logStd).subi(scratch);
+          });
+    }
+  }
+
+  /** Activation buffers and bound ops of one block for one batch size. */
+  private final class PlanBlock {
+    final INDArray x; // block input
+    final INDArray convOut;
+    final INDArray act; // BN output, then ReLU in place
+    final INDArray pooled; // null for the last block
+    final INDArray batchMean;
+    final INDArray batchVar;
+    final INDArray runVar;
+    final NativeOp conv;
+    final Op meanOp;
+    final Op varOp;
+    final Runnable twoPassVar;
+    final NativeOp bnTrain;
+    final NativeOp bnInfer;
+    final Op relu;
+    final NativeOp pool;
+    NativeOp poolBp;
+    NativeOp reluBp;
+    NativeOp bnBp;
+    Runnable matrixBnBp;
+    NativeOp convBp;
+    INDArray dX;
+
+    PlanBlock(Block bl, INDArray x, boolean last) {
+      this.x = x;
+      long n = x.size(0);
+      long h = layout.nhwc ? x.size(1) : x.size(2);
+      long w = layout.nhwc ? x.size(2) : x.size(3);
+      convOut = Nd4j.create(dtype, shape(n, bl.out, h, w));
+      act = Nd4j.create(dtype, shape(n, bl.out, h, w));
+      pooled = last ? null : Nd4j.create(dtype, shape(n, bl.out, h / 2, w / 2));
+      batchMean = Nd4j.create(dtype, bl.out);
+      batchVar = Nd4j.create(dtype, bl.out);
+      runVar = Nd4j.create(dtype, bl.out);
+      conv =
+          NativeOp.bind(
+              "conv2d", new INDArray[] {x, bl.wWork}, new INDArray[] {convOut}, convArgs());
+      int[] reduce = layout.nhwc ? new int[] {0, 1, 2} : new int[] {0, 2, 3};
+      if (layout.nhwc) {
+        // [rows = N H W, C] views: mean along the rows, then the biased variance in two passes
+        // (centred into the act buffer, which batchnorm overwrites next), as libnd4j's Variance
+        // over (0, 1, 2) was several times slower.
+        INDArray x2 = convOut.reshape('c', convOut.length() / bl.out, bl.out);
+        INDArray centred = act.reshape('c', x2.rows(), bl.out);
+        meanOp = new Mean(x2, batchMean, 0);
+        Op centre = new BroadcastSubOp(x2, batchMean.reshape(1, bl.out), centred, 1);
+        Op sq = new SquaredNorm(centred, batchVar, 0);
+        double invRows = 1.0 / x2.rows();
+        varOp = null;
+        twoPassVar =
+            () -> {
+              Nd4j.getExecutioner().exec(centre);
+              Nd4j.getExecutioner().exec(sq);
+              batchVar.muli(invRows);
+            };
+      } else {
+        meanOp = new Mean(convOut, batchMean, reduce);
+        varOp = new Variance(convOut, batchVar, false, reduce);
+        twoPassVar = () -> Nd4j.getExecutioner().exec(varOp);
+      }
+      bnTrain = bn(convOut, batchMean, batchVar, bl);
+      bnInfer = bn(convOut, bl.mean, runVar, bl);
+      relu = new RectifiedLinear(act, act, 0.0);
+      pool =
+          last
+              ? null
+              : NativeOp.bind(
+                  "avgpool2d", new INDArray[] {act}, new INDArray[] {pooled}, poolArgs());
+    }
+
+    private NativeOp bn(INDArray in, INDArray m, INDArray v, Block bl) {
+      return NativeOp.bind(
+          "batchnorm",
+          new INDArray[] {in, m, v, bl.gamma, bl.beta},
+          new INDArray[] {act},
+          new long[] {1, 1, layout.nhwc ? 3 : 1},
+          EPS);
+    }
+
+    /** Binds the backprop ops: {@code dOut} is dL/d(block output), {@code dX} is allocated. */
+    void bindBackward(Block bl, INDArray dOut) {
+      INDArray dAct;
+      if (pooled != null) {
+        dAct = Nd4j.create(dtype, act.shape());
+        poolBp =
+            NativeOp.bind(
+                "avgpool2d_bp", new INDArray[] {act, dOut}, new INDArray[] {dAct}, poolArgs());
+      } else {
+        dAct = dOut;
+      }
+      INDArray dBn = Nd4j.create(dtype, act.shape());
+      reluBp =
+          NativeOp.bind(
+              "relu_bp", new INDArray[] {act, dAct}, new INDArray[] {dBn}, new long[0], 0.0);
+      INDArray dConv = Nd4j.create(dtype, convOut.shape());
+      if (matrixBatchNorm) {
+        matrixBnBp = matrixBatchNormBackward(bl, dBn, dConv);
+      } else {
+        bnBp =
+            NativeOp.bind(
+                "batchnorm_bp",
+                new INDArray[] {convOut, batchMean, batchVar, bl.gamma, bl.beta, dBn},
+                new INDArray[] {
+                  dConv, Nd4j.create(dtype, bl.out), Nd4j.create(dtype, bl.out), bl.gGamma, bl.gBeta
+                },
+                new long[] {1, 1, layout.nhwc ? 3 : 1},
+                EPS);
+      }
+      dX = Nd4j.create(dtype, x.shape());
+      convBp =
+          NativeOp.bind(
+              "conv2d_bp",
+              new INDArray[] {x, bl.wWork, dConv},
+              new INDArray[] {dX, bl.gWWork},
+              convArgs());
+    }
+
+    /**
+     * Batch-norm backward on the NHWC activations seen as {@code [rows = N H W, C]} matrices, with
+     * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
+     * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code
+     * dbeta = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n -
+     * xhat dgamma / n)}, written as {@code dx = a dy + (b x + k)} with per-channel {@code a, b, k}
+     * (Ioffe and Szegedy 2015, sec. 3). {@code dy} is overwritten.
+     */
+    private Runnable matrixBatchNormBackward(Block bl, INDArray dy, INDArray dx) {
+      int c = bl.out;
+      long rows = convOut.length() / c;
+      INDArray x2 = convOut.reshape('c', rows, c);
+      INDArray dy2 = dy.reshape('c', rows, c);
+      INDArray dx2 = dx.reshape('c', rows, c);
+      INDArray sumDy = Nd4j.create(dtype, c);
+      INDArray sumDyX = Nd4j.create(dtype, c);
+      Op reduceDy = new Sum(dy2, sumDy, 0);
+      Op reduceDyX = new Sum(dx2, sumDyX, 0);
+      INDArray invStd = Nd4j.create(dtype, 1, c);
+      INDArray a = Nd4j.create(dtype, 1, c);
+      INDArray b = Nd4j.create(dtype, 1, c);
+      INDArray k = Nd4j.create(dtype, 1, c);
+      INDArray mean = batchMean.reshape(1, c);
+      INDArray var = batchVar.reshape(1, c);
+      INDArray gamma = bl.gamma.reshape(1, c);
+      INDArray gGamma = bl.gGamma.reshape(1, c);
+      INDArray gBeta = bl.gBeta.reshape(1, c);
+      // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
+      NativeOp affine =
+          NativeOp.bind(
+              "batchnorm",
+              new INDArray[] {
+                convOut,
+                Nd4j.zeros(dtype, c),
+                Nd4j.create(dtype, c).assign(1 - EPS),
+                b.reshape(c),
+                k.reshape(c)
+              },
+              new INDArray[] {dx},
+              new long[] {1, 1, 3},
+              EPS);
+      Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
+      double invN = 1.0 / rows;
+      INDArray sumDyRow = sumDy.reshape(1, c);
+      INDArray sumDyXRow = sumDyX.reshape(1, c);
+      return () -> {
+        // Per-channel sums as reductions along the rows (faster here than a GEMM with a ones
+        // vector, which libnd4j hands to oneDNN's matmul); dx is scratch for dy * x.
+        timed(
+            "bn_bp_reduce",
+            () -> {
+              Nd4j.getExecutioner().exec(reduceDy);
+              dy2.mul(x2, dx2);
+              Nd4j.getExecutioner().exec(reduceDyX);
+            });
+        timed(
+            "bn_bp_coeffs",
+            () -> {
+              Transforms.pow(invStd.assign(var).addi(EPS), -0.5, false);
+              // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
+              gGamma.assign(sumDyXRow).subi(mean.mul(sumDyRow)).muli(invStd);
+              gBeta.assign(sumDyRow);
+              a.assign(gamma).muli(invStd);
+              b.assign(a).muli(invStd).muli(gGamma).muli(-invN);
+              k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(mean));
+            });
+        timed(
+            "bn_bp_apply",
+            () -> {
+              affine.execUntimed();
+              Nd4j.getExecutioner().exec(scaleDy);
+              dx2.addi(dy2);
+            });
+      };
+    }
+  }
+
+  /** All buffers and bound ops for one batch size. */
+  private final class Plan {
+    final long n;
+    final INDArray input;
+    final PlanBlock[] blocks = new PlanBlock[4];
+    final INDArray features;
+    final Op gap;
+    INDArray dFeatures;
+    NativeOp gapBp;
+
+    Plan(long n) {
+      this.n = n;
+      input = Nd4j.create(dtype, shape(n, inChannels, height, width));
+      INDArray x = input;
+      for (int b = 0; b < 4; b++) {
+        blocks[b] = new PlanBlock(FastConv4Backbone.this.blocks[b], x, b == 3);
+        x = b < 3 ? blocks[b].pooled : null;
+      }
+      features = Nd4j.create(dtype, n, channels[3]);
+      gap = new Mean(blocks[3].act, features, layout.nhwc ? new int[] {1, 2} : new int[] {2, 3});
+    }
+
+    void ensureBackward() {
+      if (gapBp != null) {
+        return;
+      }
+      dFeatures = Nd4j.create(dtype, n, channels[3]);
+      INDArray dAct3 = Nd4j.create(dtype, blocks[3].act.shape());
+      gapBp =
+          NativeOp.bind(
+              "reduce_mean_bp",
+              new INDArray[] {blocks[3].act, dFeatures},
+              new INDArray[] {dAct3},
+              layout.nhwc ? new long[] {1, 2} : new long[] {2, 3});
+      INDArray dOut = dAct3;
+      for (int b = 3; b >= 0; b--) {
+        blocks[b].bindBackward(FastConv4Backbone.this.blocks[b], dOut);
+        dOut = blocks[b].dX;
+      }
+    }
+  }
+
+  private long[] shape(long n, long c, long h, long w) {
+    return layout.nhwc ? new long[] {n, h, w, c} : new long[] {n, c, h, w};
+  }
+
+  private long[] convArgs() {
+    // kH, kW, sH, sW, pH, pW, dH, dW, same mode, data format (1 = NHWC), weight format
+    return new long[] {3, 3, 1, 1, 1, 1, 1, 1, 0, layout.nhwc ? 1 : 0, layout.weightFormat};
+  }
+
+  private long[] poolArgs() {
+    // kH, kW, sH, sW, pH, pW, dH, dW, same mode, divisor mode (0 = exclude padding), NHWC
+    return new long[] {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, layout.nhwc ? 1 : 0};
+  }
+
+  /** Human-readable channel plan, for logs. */
+  List<Integer> channels() {
+    List<Integer> out = new ArrayList<>();
+    for (int c : channels) {
+      out.add(c);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+package org.relreason.model.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.nn.Aggregation;
+import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.nn.BackboneSpec;
+import org.relreason.model.nn.Backbones;
+import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.LossKind;
+import org.relreason.model.nn.PairPlan;
+
+/**
+ * A whole relational step (backbone, pairing, head, focal loss, backward) with the fast Conv-4
+ * gives the loss and the flat gradient of the DL4J Conv-4, from the same seed and views: to
+ * rounding in double; in float to 1e-3 of the gradient's scale (float rounding differences of the
+ * features, about 1e-6 relative, are amplified by the head's batch norm over the pair rows).
+ */
+class FastPathStepTest {
+  @Test
+  void fastConv4StepEqualsDl4jStepInDouble() {
+    DataType savedDefault = Nd4j.dataType();
+    DataType savedFloating = Nd4j.defaultFloatingPointType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      compare(DataType.DOUBLE, 1e-9);
+    } finally {
+      Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
+    }
+  }
+
+  @Test
+  void fastConv4StepEqualsDl4jStepInFloat() {
+    compare(DataType.FLOAT, 1e-3);
+  }
+
+  private static void compare(DataType dtype, double tolerance) {
+    BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
+    FocalLoss loss = FocalLoss.of(LossKind.FOCAL, 2, 0.5);
+    RelationalModel dl4j =
+        new RelationalModel(Backbones.build(spec, 42, dtype), Aggregation.CAT, loss, 42, dtype);
+    RelationalModel fast =
+        new RelationalModel(Backbones.buildFast(spec, 42, dtype), Aggregation.CAT, loss, 42, dtype);
+    assertThat(fast.params().equals(dl4j.params())).isTrue();
+    assertThat(fast.statisticsMask()).isEqualTo(dl4j.statisticsMask());
+
+    Nd4j.getRandom().setSeed(3);
+    int m = 8;
+    int k = 4;
+    INDArray views = Nd4j.randn(dtype, m * k, 3, 32, 32);
+    PairPlan plan = PairPlan.of(m, k);
+    StepStats a = dl4j.computeGradients(views, plan);
+    StepStats b = fast.computeGradients(views, plan);
+    assertThat(b.loss()).isCloseTo(a.loss(), within(tolerance * Math.abs(a.loss())));
+    INDArray ga = dl4j.gradients();
+    INDArray gb = fast.gradients();
+    double scale = ga.amaxNumber().doubleValue();
+    double diff = gb.sub(ga).amaxNumber().doubleValue();
+    assertThat(diff / scale)
+        .as("max abs diff %.3e on scale %.3e", diff, scale)
+        .isLessThan(tolerance);
+  }
+}
