@@ -6,34 +6,20 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.DoublePrecision;
 
 /**
  * Pins down what DL4J 1.0.0-M2.1 writes at the {@link Backbone#statisticsMask()} positions of the
  * gradient, since the optimizer applies {@code p -= g} there.
  */
+@ExtendWith(DoublePrecision.class)
 class BatchNormStatisticsTest {
   private static final double DECAY = 0.9;
-
-  private DataType savedDefault;
-  private DataType savedFloating;
-
-  @BeforeEach
-  void useDouble() {
-    savedDefault = Nd4j.dataType();
-    savedFloating = Nd4j.defaultFloatingPointType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterEach
-  void restoreTypes() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-  }
 
   @Test
   void statisticsGradientIsTheOldValueMinusTheMovingAverage() {

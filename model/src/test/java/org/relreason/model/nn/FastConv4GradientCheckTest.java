@@ -3,13 +3,13 @@ package org.relreason.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.DoublePrecision;
 import org.relreason.model.nn.fast.FastConv4Backbone;
 import org.relreason.model.nn.fast.FastConv4Backbone.Layout;
 
@@ -21,26 +21,12 @@ import org.relreason.model.nn.fast.FastConv4Backbone.Layout;
  * noise of a central difference of an O(10) loss in double at {@link #EPS}), else when their
  * relative error is below 1e-5.
  */
+@ExtendWith(DoublePrecision.class)
 class FastConv4GradientCheckTest {
   private static final double EPS = 1e-6;
   private static final double MAX_RELATIVE_ERROR = 1e-5;
   private static final double ABSOLUTE_FLOOR = 1e-9;
   private static final int PER_ARRAY = 25;
-
-  private DataType savedDefault;
-  private DataType savedFloating;
-
-  @BeforeEach
-  void useDouble() {
-    savedDefault = Nd4j.dataType();
-    savedFloating = Nd4j.defaultFloatingPointType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterEach
-  void restoreTypes() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-  }
 
   @ParameterizedTest
   @EnumSource(

@@ -7,18 +7,19 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.DoublePrecision;
 
 /**
  * Central finite differences against {@link Backbone#backward(INDArray)} in double precision, with
  * batch norm in training (batch-statistics) mode. The loss is {@code L = sum(features * R)} for a
  * fixed random {@code R}, so {@code backward(R)} must give {@code dL/dtheta}.
  */
+@ExtendWith(DoublePrecision.class)
 class GradientCheckTest {
   private static final double EPS = 1e-6;
   private static final double MAX_RELATIVE_ERROR = 1e-5;
@@ -32,21 +33,6 @@ class GradientCheckTest {
   private static final double RELATIVE_FROM = 1e-3;
 
   private static final double MAX_ABSOLUTE_ERROR = 1e-8;
-
-  private DataType savedDefault;
-  private DataType savedFloating;
-
-  @BeforeEach
-  void useDouble() {
-    savedDefault = Nd4j.dataType();
-    savedFloating = Nd4j.defaultFloatingPointType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterEach
-  void restoreTypes() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-  }
 
   @Test
   void conv4GradientMatchesFiniteDifferences() {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.DoublePrecision;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
 import org.relreason.model.nn.BackboneSpec;
@@ -21,24 +23,19 @@ import org.relreason.model.nn.PairPlan;
  * The analytic gradient of the whole objective (Conv-4 backbone → pairs → head → focal loss)
  * against central finite differences, in double precision, for every aggregation.
  */
+@ExtendWith(DoublePrecision.class)
 class ObjectiveGradientCheckTest {
-  private static DataType savedDefault;
-  private static DataType savedFloat;
   private static int savedThreads;
 
   @BeforeAll
-  static void useDouble() {
-    savedDefault = Nd4j.dataType();
-    savedFloat = Nd4j.defaultFloatingPointType();
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+  static void oneThread() {
     // hundreds of tiny forwards: one thread avoids OpenMP hand-over costs
     savedThreads = Nd4j.getEnvironment().maxThreads();
     Nd4j.getEnvironment().setMaxThreads(1);
   }
 
   @AfterAll
-  static void restore() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloat);
+  static void restoreThreads() {
     Nd4j.getEnvironment().setMaxThreads(savedThreads);
   }
 
