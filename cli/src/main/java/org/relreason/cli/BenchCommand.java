@@ -83,18 +83,15 @@ final class BenchCommand implements Callable<Integer> {
         if (inProcess) {
           System.out.println(runOne(kind, k, m, steps, warmup, augmentThreads));
         } else {
-          int code = fork(kind, k);
-          if (code != 0) {
-            System.out.printf(
-                "bench backbone=%s K=%d M=%d failed exit=%d%n", kind.id(), k, m, code);
-          }
+          fork(kind, k);
         }
       }
     }
     return 0;
   }
 
-  private int fork(BackboneKind kind, int k) throws IOException, InterruptedException {
+  /** Runs one setting in a child JVM; a failure is reported with the child's error message. */
+  private void fork(BackboneKind kind, int k) throws IOException, InterruptedException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>();
     cmd.add(javaBin);
@@ -118,19 +115,30 @@ final class BenchCommand implements Callable<Integer> {
             Integer.toString(warmup),
             "--augment-threads",
             Integer.toString(augmentThreads)));
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(false)
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    try (var in = p.getInputStream()) {
-      for (String line : new String(in.readAllBytes()).split("\n")) {
-        if (line.startsWith("bench ")) {
-          System.out.println(line);
+    Path err = Files.createTempFile("relreason-bench", ".err");
+    try {
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      try (var in = p.getInputStream()) {
+        for (String line : new String(in.readAllBytes()).split("\n")) {
+          if (line.startsWith("bench ")) {
+            System.out.println(line);
+          }
         }
       }
+      int code = p.waitFor();
+      if (code != 0) {
+        String reason =
+            Files.readAllLines(err).stream()
+                .filter(l -> l.startsWith("relreason:") || l.contains("OutOfMemory"))
+                .reduce((a, b) -> b)
+                .orElse("see the child's stderr");
+        System.out.printf(
+            "bench backbone=%s K=%d M=%d failed exit=%d reason=\"%s\"%n",
+            kind.id(), k, m, code, reason.trim());
+      }
+    } finally {
+      Files.deleteIfExists(err);
     }
-    return p.waitFor();
   }
 
   static String runOne(BackboneKind kind, int k, int m, int steps, int warmup, int augmentThreads)

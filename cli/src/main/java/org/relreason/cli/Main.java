@@ -45,9 +45,18 @@ public final class Main implements Runnable {
     return cl;
   }
 
+  /** The message, followed by the root cause's when a library wrapped it (DL4J does). */
   static String describe(Throwable e) {
     String msg = e.getMessage();
-    return msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    String text = msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg;
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != e && root.getMessage() != null && !text.contains(root.getMessage())) {
+      text += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return text;
   }
 
   @Override

@@ -56,6 +56,19 @@ class MainTest {
   }
 
   @Test
+  void aWrappedCauseIsNamedInTheErrorLine() {
+    String line =
+        Main.describe(
+            new IllegalStateException(
+                "Error during neural network backpropagation calculation",
+                new OutOfMemoryError("Physical memory usage is too high")));
+    assertThat(line)
+        .startsWith("Error during neural network backpropagation calculation")
+        .contains("caused by OutOfMemoryError: Physical memory usage is too high");
+    assertThat(Main.describe(new IllegalArgumentException("plain"))).isEqualTo("plain");
+  }
+
+  @Test
   void trainWritesTheResultContract(@TempDir Path dir) throws Exception {
     Path result = dir.resolve("out/result.json");
     Run r =
