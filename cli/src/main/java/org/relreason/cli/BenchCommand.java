@@ -12,6 +12,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.Nd4jInfo;
 import org.relreason.model.train.Phase;
 import org.relreason.model.train.PretrainResult;
@@ -174,18 +175,10 @@ final class BenchCommand implements Callable<Integer> {
         sb.append(String.format(" %s_s=%.4f", p.id(), r.phaseSeconds().get(p.id()) / steps));
       }
       sb.append(
-          String.format(" peak_rss_mb=%.0f params=%d", peakRssMb(), trainer.model().numParams()));
+          String.format(
+              " peak_rss_mb=%.0f params=%d",
+              NativeMemory.peakResidentMb(), trainer.model().numParams()));
       return sb.toString();
     }
-  }
-
-  /** Peak resident memory of this process (VmHWM), which includes ND4J's native buffers. */
-  static double peakRssMb() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    return Double.NaN;
   }
 }

@@ -26,7 +26,6 @@ import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.RelationalObjective;
-import org.relreason.model.train.Seeds;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
@@ -198,9 +197,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     layout = new StatisticsLayout(model.statisticsMask());
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
-    schedule = new MinibatchSchedule(set.size(), config.m(), Seeds.mix(config.seed(), 2));
-    long all = (long) config.epochs() * schedule.stepsPerEpoch();
-    total = config.maxSteps() > 0 ? Math.min(all, config.maxSteps()) : all;
+    schedule = MinibatchSchedule.of(config, set.size());
+    total = schedule.totalSteps(config);
     params = model.paramsVector();
     if (!config.checkpointDir().isEmpty()) {
       store = new CheckpointStore(Path.of(config.checkpointDir()), 3);

@@ -3,7 +3,6 @@ package org.relreason.coordinator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,7 +10,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.data.Split;
+import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Codecs;
 import org.relreason.protocol.v1.ShardingMode;
@@ -30,13 +29,9 @@ public final class EmbeddedRun {
   /** Loads the configured dataset's training split and runs. */
   public static RunResult run(TrainConfig config, int workers, ShardingMode mode)
       throws IOException {
-    ImageSet train = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TRAIN);
-    if (config.trainLimit() > 0 && config.trainLimit() < train.size()) {
-      train = train.head(config.trainLimit());
-    }
     return run(
         config,
-        train,
+        TrainJob.trainingImages(config),
         Datasets.normalization(config.dataset()),
         CoordinatorOptions.of(UUID.randomUUID().toString(), workers, mode));
   }

@@ -2,7 +2,6 @@ package org.relreason.worker;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
@@ -10,11 +9,8 @@ import org.relreason.model.augment.ViewAugmenter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.nn.BackboneSpec;
-import org.relreason.model.nn.FocalLoss;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.train.RelationalModel;
-import org.relreason.model.train.Seeds;
 import org.relreason.model.train.StepStats;
 
 /**
@@ -52,15 +48,7 @@ public final class ShardComputer implements AutoCloseable {
 
   /** The model of a run, initialised exactly as the single-process {@code Trainer} does. */
   public static RelationalModel newModel(TrainConfig config, ImageSet set) {
-    BackboneSpec spec =
-        new BackboneSpec(
-            config.backbone(), config.width(), set.channels(), set.height(), set.width());
-    return new RelationalModel(
-        spec,
-        config.aggregation(),
-        FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
-        Seeds.mix(config.seed(), 1),
-        DataType.FLOAT);
+    return RelationalModel.fromConfig(config, set.channels(), set.height(), set.width());
   }
 
   /** The replica (read-only use, e.g. for sizes). */

@@ -16,7 +16,7 @@ import org.relreason.coordinator.RunResult;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
-import org.relreason.model.data.Split;
+import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.worker.WorkerOptions;
 import org.relreason.worker.WorkerVerticle;
@@ -76,10 +76,7 @@ public final class ClusterMain {
     }
 
     static ImageSet images(TrainConfig c) throws Exception {
-      ImageSet train = Datasets.load(c.dataset(), Path.of(c.dataDir()), Split.TRAIN);
-      return c.trainLimit() > 0 && c.trainLimit() < train.size()
-          ? train.head(c.trainLimit())
-          : train;
+      return TrainJob.trainingImages(c);
     }
   }
 

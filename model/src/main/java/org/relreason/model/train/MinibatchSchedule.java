@@ -1,5 +1,7 @@
 package org.relreason.model.train;
 
+import org.relreason.model.config.TrainConfig;
+
 /**
  * Which images make up each minibatch: epoch e visits a permutation of the training set drawn from
  * {@code (seed, e)}, in consecutive groups of M (the incomplete last group is dropped, as PyTorch's
@@ -22,6 +24,17 @@ public final class MinibatchSchedule {
     this.datasetSize = datasetSize;
     this.m = m;
     this.seed = seed;
+  }
+
+  /** The schedule of a configured run over {@code datasetSize} images. */
+  public static MinibatchSchedule of(TrainConfig config, int datasetSize) {
+    return new MinibatchSchedule(datasetSize, config.m(), Seeds.mix(config.seed(), 2));
+  }
+
+  /** Steps a configured run takes: its epochs, capped by {@code max-steps} when that is set. */
+  public long totalSteps(TrainConfig config) {
+    long all = (long) config.epochs() * stepsPerEpoch();
+    return config.maxSteps() > 0 ? Math.min(all, config.maxSteps()) : all;
   }
 
   /** Minibatches per epoch. */

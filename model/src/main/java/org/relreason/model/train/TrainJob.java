@@ -45,7 +45,7 @@ public final class TrainJob {
       throws IOException {
     Path dir = Path.of(config.dataDir());
     Normalization norm = Datasets.normalization(config.dataset());
-    ImageSet train = load(config, dir, Split.TRAIN, config.trainLimit());
+    ImageSet train = trainingImages(config);
     ImageSet evalTrain =
         config.evalTrainLimit() == config.trainLimit()
             ? train
@@ -99,6 +99,11 @@ public final class TrainJob {
       write(result, Path.of(config.resultFile()));
     }
     return result;
+  }
+
+  /** The pre-training images of a run: the training split, its first {@code train-limit} if set. */
+  public static ImageSet trainingImages(TrainConfig config) throws IOException {
+    return load(config, Path.of(config.dataDir()), Split.TRAIN, config.trainLimit());
   }
 
   /** A split, or its first {@code limit} images when limit &gt; 0. */

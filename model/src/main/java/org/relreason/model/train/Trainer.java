@@ -56,7 +56,7 @@ public final class Trainer implements AutoCloseable {
     this.model =
         RelationalModel.fromConfig(config, train.channels(), train.height(), train.width());
     this.adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
-    this.schedule = new MinibatchSchedule(train.size(), config.m(), Seeds.mix(config.seed(), 2));
+    this.schedule = MinibatchSchedule.of(config, train.size());
     AugmentationConfig aug =
         AugmentationConfig.paper().withOutputSize(train.height(), train.width());
     this.augmenter = new ViewAugmenter(aug, normalization, config.augmentThreads());
@@ -105,8 +105,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Steps the configured run takes in total. */
   public long totalSteps() {
-    long all = (long) config.epochs() * schedule.stepsPerEpoch();
-    return config.maxSteps() > 0 ? Math.min(all, config.maxSteps()) : all;
+    return schedule.totalSteps(config);
   }
 
   /** Steps completed (after a resume: including the ones before it). */
