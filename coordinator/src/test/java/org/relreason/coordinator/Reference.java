@@ -13,8 +13,6 @@ import org.relreason.model.augment.ViewAugmenter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.nn.BackboneSpec;
-import org.relreason.model.nn.FocalLoss;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.train.Adam;
 import org.relreason.model.train.MinibatchSchedule;
@@ -44,16 +42,7 @@ final class Reference implements AutoCloseable {
   Reference(TrainConfig config, ImageSet set) {
     this.config = config;
     this.set = set;
-    BackboneSpec spec =
-        new BackboneSpec(
-            config.backbone(), config.width(), set.channels(), set.height(), set.width());
-    model =
-        new RelationalModel(
-            spec,
-            config.aggregation(),
-            FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
-            Seeds.mix(config.seed(), 1),
-            DataType.FLOAT);
+    model = RelationalModel.fromConfig(config, set.channels(), set.height(), set.width());
     augmenter =
         new ViewAugmenter(
             AugmentationConfig.paper().withOutputSize(set.height(), set.width()), NORM, 1);

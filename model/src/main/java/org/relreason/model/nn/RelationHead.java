@@ -1,6 +1,8 @@
 package org.relreason.model.nn;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -17,6 +19,7 @@ import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.relreason.model.nn.fast.NativeRelationHead;
 
 /**
  * The relation head of the paper: Linear(in→256) → BatchNorm → LeakyReLU(0.01) → Linear(256→1),
@@ -28,9 +31,19 @@ public final class RelationHead {
   /** Hidden width of the paper's head. */
   public static final int HIDDEN = 256;
 
+  /** How the training forward and backward run. */
+  public enum Impl {
+    /** {@link NativeRelationHead}: GEMMs and reductions on reused buffers (the default). */
+    NATIVE,
+    /** Deeplearning4j's layers: the reference the native path is tested against. */
+    DL4J
+  }
+
   private MultiLayerNetwork net;
   private final int inputSize;
   private final boolean[] statisticsMask;
+  private final Impl impl;
+  private NativeRelationHead nativeHead;
 
   /**
    * @param inputSize size of an aggregated pair row
@@ -38,7 +51,13 @@ public final class RelationHead {
    * @param dtype FLOAT for training, DOUBLE for gradient checks
    */
   public RelationHead(int inputSize, long seed, DataType dtype) {
+    this(inputSize, seed, dtype, Impl.NATIVE);
+  }
+
+  /** As {@link #RelationHead(int, long, DataType)} with a chosen implementation. */
+  public RelationHead(int inputSize, long seed, DataType dtype, Impl impl) {
     this.inputSize = inputSize;
+    this.impl = impl;
     MultiLayerConfiguration conf =
         new NeuralNetConfiguration.Builder()
             .seed(seed)
@@ -69,6 +88,25 @@ public final class RelationHead {
     net.init();
     statisticsMask = Dl4jParams.statisticsMask(net.params(), net.paramTable());
     net.initGradientsView();
+    nativeHead = impl == Impl.NATIVE ? nativeHead(net) : null;
+  }
+
+  /** The native forward/backward on the network's parameter and gradient views. */
+  private static NativeRelationHead nativeHead(MultiLayerNetwork net) {
+    Map<String, INDArray> gradients = new HashMap<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      INDArray flat = net.getLayer(i).getGradientsViewArray();
+      if (flat == null || flat.isEmpty()) {
+        continue;
+      }
+      NeuralNetConfiguration conf = net.getLayerWiseConfigurations().getConf(i);
+      Map<String, INDArray> views =
+          conf.getLayer().initializer().getGradientsFromFlattened(conf, flat);
+      for (Map.Entry<String, INDArray> e : views.entrySet()) {
+        gradients.put(i + "_" + e.getKey(), e.getValue());
+      }
+    }
+    return new NativeRelationHead(net.paramTable(), gradients);
   }
 
   /** Input size of a pair row. */
@@ -99,6 +137,7 @@ public final class RelationHead {
     rebound.init(paramsView, false);
     rebound.initGradientsView();
     net = rebound;
+    nativeHead = impl == Impl.NATIVE ? nativeHead(net) : null;
   }
 
   /** See {@link Backbone#statisticsMask()}. */
@@ -115,6 +154,9 @@ public final class RelationHead {
     if (!training) {
       return net.output(pairs, false);
     }
+    if (nativeHead != null) {
+      return nativeHead.forward(pairs);
+    }
     net.setInput(pairs);
     List<INDArray> acts = net.feedForward(true, false);
     return acts.get(acts.size() - 1);
@@ -125,6 +167,9 @@ public final class RelationHead {
    * #gradients()} and returns {@code dL/dpairs [P, in]}.
    */
   public INDArray backward(INDArray logitGradient) {
+    if (nativeHead != null) {
+      return nativeHead.backward(logitGradient);
+    }
     Pair<Gradient, INDArray> result =
         net.backpropGradient(logitGradient, LayerWorkspaceMgr.noWorkspaces());
     return result.getSecond();

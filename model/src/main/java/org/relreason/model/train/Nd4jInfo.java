@@ -1,7 +1,9 @@
 package org.relreason.model.train;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** What ND4J runs on: backend, BLAS, threads, devices — logged at start-up and put in results. */
@@ -12,6 +14,7 @@ public final class Nd4jInfo {
   public static Map<String, String> describe() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+    m.put("natives", loadedNatives());
     m.put("blas_vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
     m.put("threads", Integer.toString(Nd4j.getEnvironment().maxThreads()));
     m.put("master_threads", Integer.toString(Nd4j.getEnvironment().maxMasterThreads()));
@@ -20,6 +23,20 @@ public final class Nd4jInfo {
     m.put("cpu_cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
     m.put("omp_num_threads", String.valueOf(System.getenv("OMP_NUM_THREADS")));
     return m;
+  }
+
+  /**
+   * The platform directory of the libnd4j JNI library JavaCPP loaded, e.g. {@code
+   * linux-x86_64-onednn-avx2} (the Maven classifier of the natives), or {@code unknown}.
+   */
+  static String loadedNatives() {
+    for (Map.Entry<String, String> e : Loader.getLoadedLibraries().entrySet()) {
+      if (e.getKey().contains("nd4jcpu") || e.getKey().contains("nd4jcuda")) {
+        Path dir = Path.of(e.getValue()).getParent();
+        return dir == null ? e.getValue() : dir.getFileName().toString();
+      }
+    }
+    return "unknown";
   }
 
   /** One line for the log. */

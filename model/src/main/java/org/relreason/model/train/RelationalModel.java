@@ -48,8 +48,23 @@ public final class RelationalModel {
   /** Builds a model around a given backbone. */
   public RelationalModel(
       Backbone backbone, Aggregation aggregation, FocalLoss loss, long seed, DataType dtype) {
+    this(backbone, aggregation, loss, seed, dtype, RelationHead.Impl.NATIVE);
+  }
+
+  /**
+   * Builds a model around a given backbone, with a chosen implementation of the relation head
+   * (tests compare the native one with Deeplearning4j's layers).
+   */
+  public RelationalModel(
+      Backbone backbone,
+      Aggregation aggregation,
+      FocalLoss loss,
+      long seed,
+      DataType dtype,
+      RelationHead.Impl headImpl) {
     this.backbone = backbone;
-    this.head = new RelationHead(aggregation.outputSize(backbone.featureSize()), seed + 1, dtype);
+    this.head =
+        new RelationHead(aggregation.outputSize(backbone.featureSize()), seed + 1, dtype, headImpl);
     this.objective = new RelationalObjective(new PairAggregator(aggregation), head, loss);
     backboneSize = backbone.numParams();
     long total = backboneSize + head.numParams();
@@ -66,16 +81,21 @@ public final class RelationalModel {
   /**
    * The model a configuration trains, for images of the given geometry, initialised from the
    * config's seed (so a random-weights baseline and a fresh run start from the same weights).
+   * Conv-4 runs on the fast native-op backbone ({@link Backbones#buildFast}); its parameters, their
+   * layout and initialisation are those of the Deeplearning4j graph, which stays the reference
+   * implementation in the tests. Every trainer (single process, worker, evaluation) builds its
+   * model here, so they cannot drift apart.
    */
   public static RelationalModel fromConfig(
       TrainConfig config, int channels, int height, int width) {
     BackboneSpec spec =
         new BackboneSpec(config.backbone(), config.width(), channels, height, width);
+    long seed = initSeed(config);
     return new RelationalModel(
-        spec,
+        Backbones.buildFast(spec, seed, DataType.FLOAT),
         config.aggregation(),
         FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
-        initSeed(config),
+        seed,
         DataType.FLOAT);
   }
 

@@ -14,12 +14,15 @@ import org.relreason.model.nn.Backbones;
 import org.relreason.model.nn.FocalLoss;
 import org.relreason.model.nn.LossKind;
 import org.relreason.model.nn.PairPlan;
+import org.relreason.model.nn.RelationHead;
 
 /**
- * A whole relational step (backbone, pairing, head, focal loss, backward) with the fast Conv-4
- * gives the loss and the flat gradient of the DL4J Conv-4, from the same seed and views: to
- * rounding in double; in float to 1e-3 of the gradient's scale (float rounding differences of the
- * features, about 1e-6 relative, are amplified by the head's batch norm over the pair rows).
+ * A whole relational step (backbone, pairing, head, focal loss, backward) on the fast path (native
+ * Conv-4 and native relation head, what training uses) gives the loss and the flat gradient of the
+ * straightforward Deeplearning4j layers (DL4J Conv-4 graph and DL4J head), from the same seed and
+ * views: to rounding in double; in float to 1e-3 of the gradient's scale (float rounding
+ * differences of the features, about 1e-6 relative, are amplified by the head's batch norm over the
+ * pair rows).
  */
 class FastPathStepTest {
   @Test
@@ -43,7 +46,13 @@ class FastPathStepTest {
     BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
     FocalLoss loss = FocalLoss.of(LossKind.FOCAL, 2, 0.5);
     RelationalModel dl4j =
-        new RelationalModel(Backbones.build(spec, 42, dtype), Aggregation.CAT, loss, 42, dtype);
+        new RelationalModel(
+            Backbones.build(spec, 42, dtype),
+            Aggregation.CAT,
+            loss,
+            42,
+            dtype,
+            RelationHead.Impl.DL4J);
     RelationalModel fast =
         new RelationalModel(Backbones.buildFast(spec, 42, dtype), Aggregation.CAT, loss, 42, dtype);
     assertThat(fast.params().equals(dl4j.params())).isTrue();
