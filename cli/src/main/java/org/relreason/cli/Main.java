@@ -2,6 +2,7 @@ package org.relreason.cli;
 
 import java.io.PrintWriter;
 import org.relreason.coordinator.cluster.ClusterMain;
+import org.relreason.dashboard.Dashboards;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,8 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     ConfigOptions.addTo(cl.getSubcommands().get("train").getCommandSpec());
     // the parameter server's roles on a Hazelcast-clustered event bus (see README)
-    cl.addSubcommand("coordinator", new ClusterMain.CoordinatorRole());
+    cl.addSubcommand(
+        "coordinator", new ClusterMain.CoordinatorRole().dashboard(Dashboards.launcher()));
     cl.addSubcommand("worker", new ClusterMain.WorkerRole());
     cl.setExecutionExceptionHandler(
         (e, cmd, parse) -> {

@@ -2,15 +2,19 @@ package org.relreason.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.relreason.coordinator.ParameterServerPretrainer;
+import org.relreason.coordinator.observe.DashboardAccess;
+import org.relreason.coordinator.observe.DashboardOptions;
+import org.relreason.coordinator.observe.MetricsOptions;
+import org.relreason.dashboard.RunWatch;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.train.Nd4jInfo;
-import org.relreason.model.train.Pretrainer;
 import org.relreason.model.train.TrainJob;
+import org.relreason.model.train.TrainListener;
 import org.relreason.model.train.TrainResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,22 +40,36 @@ final class TrainCommand implements Callable<Integer> {
       description = "JSON object of config keys and values")
   Path configFile;
 
+  // Not model configuration (and so not in the config hash): where the run can be watched.
+  @Mixin DashboardOptions dashboard = new DashboardOptions();
+
+  @Mixin MetricsOptions metrics = new MetricsOptions(0);
+
   @Override
   public Integer call() throws Exception {
     TrainConfig config = ConfigOptions.resolve(spec.commandLine().getParseResult(), configFile);
     LOG.info(Nd4jInfo.line());
     LOG.info("config {}", config.asMap());
+    DashboardAccess access = dashboard.access(); // refuses a bad dashboard before any work
     TrainResult r;
-    try (ProgressReporter progress = new ProgressReporter()) {
-      Pretrainer pretrainer =
-          config.workers() > 0 ? new ParameterServerPretrainer() : Pretrainer.SINGLE_PROCESS;
+    try (RunWatch watch =
+            RunWatch.start(
+                config, access.enabled() ? access : null, metrics.host(), metrics.port());
+        ProgressReporter progress = new ProgressReporter()) {
+      if (watch.dashboardUrl() != null) {
+        System.out.println("dashboard: " + watch.dashboardUrl());
+      }
+      if (watch.metricsPort() > 0) {
+        System.out.println(
+            "metrics: http://" + metrics.host() + ":" + watch.metricsPort() + "/metrics");
+      }
       if (config.workers() > 0) {
         LOG.info(
             "embedded parameter server: {} worker verticle(s), {} sharding",
             config.workers(),
             config.sharding());
       }
-      r = TrainJob.run(config, progress, pretrainer);
+      r = TrainJob.run(config, TrainListener.both(progress, watch.listener()), watch.pretrainer());
     }
     System.out.printf(
         "trained %s on %s: %d steps in %.1f s (%.0f views/s), last-epoch loss %.4f, pair accuracy +%.3f / -%.3f%n",

@@ -11,6 +11,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -22,6 +24,12 @@ class MainTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
+    if (args.length > 0 && args[0].equals("train") && !List.of(args).contains("--dashboard-port")) {
+      // no dashboard on the fixed default port: tests run in parallel on a shared machine
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(List.of("--dashboard-port", "0"));
+      args = all.toArray(String[]::new);
+    }
     CommandLine cl = Main.commandLine();
     StringWriter err = new StringWriter();
     cl.setErr(new PrintWriter(err));
@@ -53,6 +61,27 @@ class MainTest {
     Run trunc = run("train", "--dataset", "cifar10", "--data-dir", dir.toString());
     assertThat(trunc.exit()).isNotZero();
     assertThat(trunc.err()).contains("data_batch_3.bin").contains("3073").doesNotContain("\tat ");
+  }
+
+  @Test
+  void aDashboardOnANonLoopbackAddressNeedsAToken(@TempDir Path dir) throws Exception {
+    Run open = run("train", "--dashboard-port", "8080", "--dashboard-host", "0.0.0.0");
+    assertThat(open.exit()).isNotZero();
+    assertThat(open.err())
+        .contains("--dashboard-host 0.0.0.0")
+        .contains("--dashboard-token-file")
+        .doesNotContain("\tat ");
+    Path empty = Files.writeString(dir.resolve("token"), "\n");
+    Run blank =
+        run(
+            "train",
+            "--dashboard-port",
+            "8080",
+            "--dashboard-host",
+            "0.0.0.0",
+            "--dashboard-token-file",
+            empty.toString());
+    assertThat(blank.err()).contains(empty.toString()).contains("empty");
   }
 
   @Test

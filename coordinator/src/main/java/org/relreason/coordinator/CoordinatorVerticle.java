@@ -51,6 +51,8 @@ import org.relreason.worker.Headers;
 import org.relreason.worker.ModelConfigHash;
 import org.relreason.worker.ShardComputer;
 import org.relreason.worker.StatisticsLayout;
+import org.relreason.worker.metrics.Traffic.Direction;
+import org.relreason.worker.metrics.Traffic.Kind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,7 +90,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Adam adam;
   private MinibatchSchedule schedule;
   private CheckpointStore store;
-  private float[] params;
+  // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
+  private volatile float[] params;
   private ParameterSnapshot snapshot;
   private long version;
   private long step;
@@ -96,6 +99,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private int stepInEpoch;
   private long total;
   private TrainListener listener = new TrainListener() {};
+  private RunObserver observer = RunObserver.NONE;
+  private final Object paramsLock = new Object();
   private StepStats epochStats;
   private long loopStartNanos;
   private long loopStartStep = -1;
@@ -123,6 +128,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     final List<Shard> shards;
     final long[] progress;
     final FeatureRound features;
+    final long started = System.nanoTime();
+    long sent;
+    long firstDone;
+    long lastDone;
 
     StepState(
         long step, long version, int epoch, int[] images, List<Shard> shards, FeatureRound f) {
@@ -160,6 +169,27 @@ public final class CoordinatorVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * Receives workers, phase times, refusals, message bytes and checkpoints (metrics, dashboard), on
+   * the event loop. Set before deployment.
+   */
+  public CoordinatorVerticle observer(RunObserver o) {
+    this.observer = o;
+    return this;
+  }
+
+  /**
+   * A copy of the current parameters (consistent: never in the middle of an Adam step), for
+   * read-only uses such as the dashboard's image retrieval; null before the model is built. Blocks
+   * briefly; call off the event loop.
+   */
+  public float[] currentParams() {
+    synchronized (paramsLock) {
+      float[] p = params;
+      return p == null ? null : p.clone();
+    }
+  }
+
   /** Completes with the run's result after the last step (or fails if the run cannot go on). */
   public Future<RunResult> result() {
     return done.future();
@@ -187,6 +217,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               consumers.add(
                   vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
               vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
+              observer.onRunState(RunObserver.RunState.WAITING);
               return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
             });
   }
@@ -225,6 +256,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onHello(Message<Object> message) {
     if (!(message.body() instanceof WorkerHello hello)) {
+      observer.onRejected(RunObserver.Rejection.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -262,6 +294,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       reason = RefusalReason.RUN_FINISHED;
       refusal = "the run has finished";
     }
+    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hello.getSerializedSize());
     RegistrationReply.Builder reply =
         RegistrationReply.newBuilder()
             .setHeader(header(step, version))
@@ -269,9 +302,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setHeartbeatTimeoutMs(options.heartbeatTimeoutMs());
     if (refusal != null) {
       counters.refused++;
+      observer.onRejected(refusalOf(reason));
       LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
-      message.reply(
-          reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build());
+      RegistrationReply r =
+          reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build();
+      observer.onMessage(Direction.SENT, Kind.CONTROL, r.getSerializedSize());
+      message.reply(r);
       return;
     }
     // A worker joins at the next step boundary; before the first step that is now.
@@ -298,9 +334,19 @@ public final class CoordinatorVerticle extends VerticleBase {
         id,
         hello.getCapabilities().getBackend(),
         hello.getCapabilities().getDeviceName());
-    message.reply(reply.setAccepted(true).build());
+    RegistrationReply accepted = reply.setAccepted(true).build();
+    observer.onMessage(Direction.SENT, Kind.CONTROL, accepted.getSerializedSize());
+    observer.onWorkerJoined(
+        new RunObserver.WorkerInfo(
+            id,
+            hello.getHost(),
+            hello.getCapabilities().getBackend().name(),
+            hello.getCapabilities().getDeviceName(),
+            threads));
+    message.reply(accepted);
     if (!running && members.size() >= options.workers()) {
       running = true;
+      observer.onRunState(RunObserver.RunState.RUNNING);
       loopStart = System.nanoTime();
       vertx.runOnContext(v -> loop());
     }
@@ -308,13 +354,18 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onHeartbeat(Message<Object> message) {
     if (message.body() instanceof Heartbeat hb) {
-      members.computeIfPresent(hb.getWorkerId(), (k, v) -> System.currentTimeMillis());
+      observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hb.getSerializedSize());
+      if (members.computeIfPresent(hb.getWorkerId(), (k, v) -> System.currentTimeMillis())
+          != null) {
+        observer.onHeartbeat(hb.getWorkerId(), hb.getLastStep());
+      }
     }
   }
 
   private void onDisconnect(Message<Object> message) {
     if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
       counters.evicted++;
+      observer.onWorkerLost(d.getWorkerId(), RunObserver.WorkerLoss.DISCONNECT);
       LOG.info("worker '{}' left: {} {}", d.getWorkerId(), d.getReason(), d.getDetail());
     }
   }
@@ -328,6 +379,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               boolean silent = now - e.getValue() > options.heartbeatTimeoutMs();
               if (silent) {
                 counters.evicted++;
+                observer.onWorkerLost(e.getKey(), RunObserver.WorkerLoss.HEARTBEAT);
                 LOG.warn(
                     "evicted worker '{}': no heartbeat for {} ms", e.getKey(), now - e.getValue());
               }
@@ -338,6 +390,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void evict(String worker, String why) {
     if (members.remove(worker) != null) {
       counters.evicted++;
+      observer.onWorkerLost(worker, RunObserver.WorkerLoss.DEADLINE);
       LOG.warn("evicted worker '{}': {}", worker, why);
     }
   }
@@ -346,6 +399,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onParams(Message<Object> message) {
     if (!(message.body() instanceof ParameterRequest request)) {
+      observer.onRejected(RunObserver.Rejection.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -353,22 +407,28 @@ public final class CoordinatorVerticle extends VerticleBase {
               ParameterRequest.getDescriptor().getFullName()));
       return;
     }
+    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, request.getSerializedSize());
     try {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
+      rejected(e);
       message.reply(e.toError(header(step, version)));
       return;
     }
     if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
-      snapshot =
-          ParameterSnapshot.newBuilder()
-              .setHeader(header(step, version))
-              .setKind(ParameterSnapshot.Kind.FULL)
-              .setParams(Tensors.float32(params, params.length))
-              .setModelConfigHash(configHash)
-              .build();
+      snapshot = snapshot(step, version);
     }
+    observer.onMessage(Direction.SENT, Kind.PARAMETERS, snapshot.getSerializedSize());
     message.reply(snapshot);
+  }
+
+  private ParameterSnapshot snapshot(long s, long v) {
+    return ParameterSnapshot.newBuilder()
+        .setHeader(header(s, v))
+        .setKind(ParameterSnapshot.Kind.FULL)
+        .setParams(Tensors.float32(params, params.length))
+        .setModelConfigHash(configHash)
+        .build();
   }
 
   // ---- the step loop ----------------------------------------------------------------------
@@ -392,6 +452,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .onFailure(
             e -> {
               LOG.error("step {} failed: {}", step, e.toString());
+              observer.onRunState(RunObserver.RunState.FAILED);
               done.tryFail(e);
             });
   }
@@ -410,6 +471,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                   .setDetail("the run reached step " + step)
                   .build());
     }
+    observer.onRunState(RunObserver.RunState.FINISHED);
     done.tryComplete(
         new RunResult(
             losses.stream().mapToDouble(Double::doubleValue).toArray(),
@@ -438,6 +500,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       String preferred = live.isEmpty() ? null : live.get(shard.id() % live.size());
       results.add(compute(st, shard, preferred, new HashSet<>()));
     }
+    st.sent = System.nanoTime();
     return Future.join(results)
         .transform(
             ar -> {
@@ -474,6 +537,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                 evict(worker, e.getMessage());
               }
               counters.reassigned++;
+              observer.onShardReassigned();
               LOG.warn(
                   "step {} shard {} on '{}' failed ({}); recomputing elsewhere",
                   st.step,
@@ -495,13 +559,18 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Future<Accepted> attempt(StepState st, Shard shard, String worker) {
     Promise<Accepted> promise = Promise.promise();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deadlineMs() * 20);
+    ShardTask task = task(st, shard);
+    observer.onMessage(Direction.SENT, Kind.TASK, task.getSerializedSize());
+    observer.onShardStarted(worker, st.step, shard.id());
+    long sentAt = System.nanoTime();
     vertx
         .eventBus()
-        .request(Addresses.workerTask(worker), task(st, shard), delivery)
+        .request(Addresses.workerTask(worker), task, delivery)
         .onComplete(
             ar -> {
               if (promise.future().isComplete()) {
                 counters.late++; // answered after its attempt timed out: ignored
+                observer.onRejected(RunObserver.Rejection.LATE);
                 return;
               }
               if (ar.failed()) {
@@ -509,7 +578,12 @@ public final class CoordinatorVerticle extends VerticleBase {
                 return;
               }
               try {
-                promise.tryComplete(accept(st, shard, ar.result().body()));
+                Accepted a = accept(st, shard, ar.result().body());
+                long now = System.nanoTime();
+                st.firstDone = st.firstDone == 0 ? now : st.firstDone;
+                st.lastDone = now;
+                observer.onShardDone(worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
+                promise.tryComplete(a);
               } catch (RuntimeException e) {
                 promise.tryFail(e);
               }
@@ -578,6 +652,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     return b.build();
   }
 
+  private int viewsOf(Shard shard) {
+    return options.mode() == ShardingMode.IMAGES
+        ? shard.positions().length * config.k()
+        : shard.rows().length;
+  }
+
   /** The wire numbering {@code n*K + v} of view-major row {@code v*M + n}. */
   private int viewNumber(int row) {
     return (row % config.m()) * config.k() + row / config.m();
@@ -592,13 +672,22 @@ public final class CoordinatorVerticle extends VerticleBase {
           e.getCode(), type, "worker answered " + e.getCode() + ": " + e.getDetail());
     }
     if (!(body instanceof ShardResult r)) {
+      observer.onRejected(RunObserver.Rejection.MALFORMED);
       throw new ProtocolException(Error.Code.MALFORMED, type, "expected ShardResult, got " + body);
     }
-    Header h = Validation.check(r, options.runId());
+    observer.onMessage(Direction.RECEIVED, Kind.GRADIENTS, r.getSerializedSize());
+    Header h;
+    try {
+      h = Validation.check(r, options.runId());
+    } catch (ProtocolException e) {
+      rejected(e);
+      throw e;
+    }
     if (h.getStep() != st.step
         || h.getParamVersion() != st.version
         || r.getShardId() != shard.id()) {
       counters.stale++;
+      observer.onRejected(RunObserver.Rejection.STALE);
       throw new ProtocolException(
           Error.Code.STALE,
           type,
@@ -620,6 +709,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (g.length != layout.length()
         || bn.length != layout.count()
         || !layout.matches(r.getBnStatRangesList())) {
+      observer.onRejected(RunObserver.Rejection.SHAPE);
       throw new ProtocolException(
           Error.Code.WRONG_SHAPE,
           type,
@@ -637,6 +727,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             ? (long) shard.positions().length * config.k() * (config.k() - 1)
             : 0;
     if (r.getPairCount() != expectedPairs) {
+      observer.onRejected(RunObserver.Rejection.SHAPE);
       throw new ProtocolException(
           Error.Code.WRONG_SHAPE,
           type,
@@ -650,6 +741,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
     } catch (ProtocolException e) {
       counters.nonFinite++;
+      observer.onRejected(RunObserver.Rejection.NON_FINITE);
       throw e;
     }
     layout.scatter(bn, g);
@@ -661,6 +753,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     return executor
         .executeBlocking(
             () -> {
+              long a0 = System.nanoTime();
               List<float[]> grads = accepted.stream().map(Accepted::gradient).toList();
               float[] g;
               StepStats stats;
@@ -679,21 +772,30 @@ public final class CoordinatorVerticle extends VerticleBase {
                 stats = st.features.output.stats();
               }
               Validation.requireFinite(g, "aggregated gradient", "step");
-              adam.step(params, g);
-              model.setParams(params);
-              return new Object[] {g, stats};
+              long a1 = System.nanoTime();
+              synchronized (paramsLock) {
+                adam.step(params, g);
+                model.setParams(params);
+              }
+              long a2 = System.nanoTime();
+              // Packed here, off the event loop, for the workers' next parameter pull.
+              ParameterSnapshot next = snapshot(st.step + 1, st.version + 1);
+              long a3 = System.nanoTime();
+              double[] seconds = {(a1 - a0) / 1e9, (a2 - a1) / 1e9, (a3 - a2) / 1e9};
+              return new Object[] {g, stats, next, seconds};
             },
             true)
         .compose(
             out -> {
               version++;
               step++;
+              snapshot = (ParameterSnapshot) out[2];
               StepStats stats = (StepStats) out[1];
               losses.add(stats.loss());
               if (options.recordGradients()) {
                 gradients.add((float[]) out[0]);
               }
-              report(stats);
+              report(stats, times(st, (double[]) out[3]));
               if (++stepInEpoch == schedule.stepsPerEpoch()) {
                 stepInEpoch = 0;
                 epoch++;
@@ -703,12 +805,28 @@ public final class CoordinatorVerticle extends VerticleBase {
             });
   }
 
+  /** The step's phase times; {@code blocking} holds aggregate, optimizer and broadcast seconds. */
+  private static StepTimes times(StepState st, double[] blocking) {
+    long first = st.firstDone == 0 ? st.sent : st.firstDone;
+    long last = Math.max(first, st.lastDone);
+    return new StepTimes(
+        (st.sent - st.started) / 1e9,
+        (first - st.sent) / 1e9,
+        (last - first) / 1e9,
+        blocking[0],
+        blocking[1],
+        blocking[2],
+        (System.nanoTime() - st.started) / 1e9);
+  }
+
   /** Tells the listener about the step just applied (before the cursor moves on). */
-  private void report(StepStats stats) {
+  private void report(StepStats stats, StepTimes times) {
     double seconds = (System.nanoTime() - loopStartNanos) / 1e9;
     double vps = (step - loopStartStep) * (double) config.m() * config.k() / seconds;
     int spe = schedule.stepsPerEpoch();
-    listener.onStep(new StepReport(epoch, stepInEpoch, spe, step, total, stats, vps));
+    StepReport r = new StepReport(epoch, stepInEpoch, spe, step, total, stats, vps);
+    listener.onStep(r);
+    observer.onStep(r, times, members.size());
     epochStats = epochStats == null ? stats : epochStats.plus(stats);
     if (stepInEpoch + 1 == spe || step == total) {
       listener.onEpochEnd(epoch, epochStats);
@@ -724,10 +842,40 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     Checkpoint c =
         new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), adam.state());
+    long t0 = System.nanoTime();
     return executor
         .executeBlocking(() -> store.save(c), true)
-        .onSuccess(p -> LOG.info("checkpoint {}", p))
+        .onSuccess(
+            p -> {
+              LOG.info("checkpoint {}", p);
+              observer.onCheckpoint(p, (System.nanoTime() - t0) / 1e9, sizeOf(p));
+            })
         .mapEmpty();
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return java.nio.file.Files.size(p);
+    } catch (java.io.IOException e) {
+      return 0; // removed by rotation in the meantime: the gauge keeps its last value
+    }
+  }
+
+  private void rejected(ProtocolException e) {
+    RunObserver.Rejection r = RunObserver.Rejection.of(e.code());
+    if (r != null) {
+      observer.onRejected(r);
+    }
+  }
+
+  private static RunObserver.Rejection refusalOf(RefusalReason reason) {
+    return switch (reason) {
+      case PROTOCOL_VERSION_MISMATCH -> RunObserver.Rejection.PROTOCOL_VERSION;
+      case MODEL_CONFIG_MISMATCH -> RunObserver.Rejection.CONFIG_HASH;
+      case DUPLICATE_WORKER_ID -> RunObserver.Rejection.DUPLICATE;
+      case RUN_FINISHED -> RunObserver.Rejection.LATE;
+      default -> RunObserver.Rejection.MALFORMED; // an invalid worker id
+    };
   }
 
   private static StepStats statsOf(ShardResult r) {
@@ -745,9 +893,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void onFeatures(Message<Object> message) {
     String type = Features.getDescriptor().getFullName();
     if (!(message.body() instanceof Features f)) {
+      observer.onRejected(RunObserver.Rejection.MALFORMED);
       message.reply(error(Error.Code.MALFORMED, "expected Features", type));
       return;
     }
+    observer.onMessage(Direction.RECEIVED, Kind.FEATURES, f.getSerializedSize());
     StepState st = current;
     try {
       Header h = Validation.check(f, options.runId());
@@ -798,14 +948,14 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
       st.progress[s] = System.nanoTime();
       if (r.in[s]) {
-        counters
-            .duplicates++; // a recomputed or repeated shard: same views, answered from the first
-        // copy
+        // a recomputed or repeated shard: same views, answered from the first copy
+        counters.duplicates++;
+        observer.onRejected(RunObserver.Rejection.DUPLICATE);
       } else {
         r.put(s, x);
       }
       if (r.output != null) {
-        message.reply(featureGradients(st, s));
+        replyFeatureGradients(message, featureGradients(st, s));
         return;
       }
       r.waiters.get(s).add(message);
@@ -813,6 +963,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         runObjective(st);
       }
     } catch (ProtocolException e) {
+      rejected(e);
       LOG.warn("refused features: {}", e.getMessage());
       message.reply(e.toError(header(step, version)));
     }
@@ -849,17 +1000,24 @@ public final class CoordinatorVerticle extends VerticleBase {
               for (int s = 0; s < r.waiters.size(); s++) {
                 st.progress[s] = now;
                 for (Message<Object> m : r.waiters.get(s)) {
+                  if (ar.succeeded()) {
+                    replyFeatureGradients(m, featureGradients(st, s));
+                    continue;
+                  }
                   m.reply(
-                      ar.succeeded()
-                          ? featureGradients(st, s)
-                          : error(
-                              Error.Code.INTERNAL,
-                              ar.cause().toString(),
-                              Features.getDescriptor().getFullName()));
+                      error(
+                          Error.Code.INTERNAL,
+                          ar.cause().toString(),
+                          Features.getDescriptor().getFullName()));
                 }
                 r.waiters.get(s).clear();
               }
             });
+  }
+
+  private void replyFeatureGradients(Message<Object> m, FeatureGradients g) {
+    observer.onMessage(Direction.SENT, Kind.FEATURE_GRADIENTS, g.getSerializedSize());
+    m.reply(g);
   }
 
   private FeatureGradients featureGradients(StepState st, int shard) {

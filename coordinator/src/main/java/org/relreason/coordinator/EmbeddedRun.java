@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -16,6 +17,7 @@ import org.relreason.protocol.Codecs;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.worker.WorkerOptions;
 import org.relreason.worker.WorkerVerticle;
+import org.relreason.worker.metrics.WorkerObserver;
 
 /**
  * The embedded mode: one JVM, a local (non-clustered) Vert.x, one coordinator and N worker
@@ -25,6 +27,21 @@ import org.relreason.worker.WorkerVerticle;
  */
 public final class EmbeddedRun {
   private EmbeddedRun() {}
+
+  /**
+   * What watches an embedded run.
+   *
+   * @param observer the coordinator's observer (metrics, dashboard)
+   * @param workers the observer every worker verticle reports to (one shared instance, so worker
+   *     metrics are sums over the JVM's workers)
+   * @param coordinator told the coordinator verticle before it is deployed (e.g. to read its
+   *     parameters for the dashboard)
+   */
+  public record Hooks(
+      RunObserver observer, WorkerObserver workers, Consumer<CoordinatorVerticle> coordinator) {
+    /** Nothing watches. */
+    public static final Hooks NONE = new Hooks(RunObserver.NONE, WorkerObserver.NONE, c -> {});
+  }
 
   /** Loads the configured dataset's training split and runs. */
   public static RunResult run(TrainConfig config, int workers, ShardingMode mode)
@@ -49,11 +66,25 @@ public final class EmbeddedRun {
       Normalization norm,
       CoordinatorOptions options,
       TrainListener listener) {
+    return run(config, train, norm, options, listener, Hooks.NONE);
+  }
+
+  /** As above, watched by {@code hooks}. */
+  public static RunResult run(
+      TrainConfig config,
+      ImageSet train,
+      Normalization norm,
+      CoordinatorOptions options,
+      TrainListener listener,
+      Hooks hooks) {
     Vertx vertx = Vertx.vertx();
     try {
       Codecs.registerAll(vertx);
       CoordinatorVerticle coordinator =
-          new CoordinatorVerticle(options, config, train).listener(listener);
+          new CoordinatorVerticle(options, config, train)
+              .listener(listener)
+              .observer(hooks.observer());
+      hooks.coordinator().accept(coordinator);
       Future<RunResult> result =
           vertx
               .deployVerticle(coordinator)
@@ -63,7 +94,8 @@ public final class EmbeddedRun {
                     for (int w = 0; w < options.workers(); w++) {
                       deployed.add(
                           vertx.deployVerticle(
-                              new WorkerVerticle(WorkerOptions.of("w" + w), config, train, norm)));
+                              new WorkerVerticle(WorkerOptions.of("w" + w), config, train, norm)
+                                  .observer(hooks.workers())));
                     }
                     return Future.all(deployed);
                   })

@@ -20,6 +20,17 @@ import org.relreason.protocol.v1.ShardingMode;
  * verticles on a local event bus ({@code train --workers N}).
  */
 public final class ParameterServerPretrainer implements Pretrainer {
+  private final EmbeddedRun.Hooks hooks;
+
+  /** Unwatched. */
+  public ParameterServerPretrainer() {
+    this(EmbeddedRun.Hooks.NONE);
+  }
+
+  /** Watched by {@code hooks} (metrics, dashboard). */
+  public ParameterServerPretrainer(EmbeddedRun.Hooks hooks) {
+    this.hooks = hooks;
+  }
 
   @Override
   public Outcome pretrain(
@@ -45,7 +56,7 @@ public final class ParameterServerPretrainer implements Pretrainer {
         };
     CoordinatorOptions options =
         CoordinatorOptions.of(UUID.randomUUID().toString(), config.workers(), mode);
-    RunResult r = EmbeddedRun.run(config, train, norm, options, recording);
+    RunResult r = EmbeddedRun.run(config, train, norm, options, recording, hooks);
     double vps = r.seconds() > 0 ? r.steps() * (double) config.m() * config.k() / r.seconds() : 0;
     PretrainResult result =
         new PretrainResult(r.steps(), r.steps(), r.seconds(), vps, last[0], history, Map.of());

@@ -28,6 +28,9 @@ import org.relreason.protocol.v1.ShardTask;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
 import org.relreason.worker.ShardComputer.ViewsKey;
+import org.relreason.worker.metrics.Traffic.Direction;
+import org.relreason.worker.metrics.Traffic.Kind;
+import org.relreason.worker.metrics.WorkerObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +62,7 @@ public final class WorkerVerticle extends VerticleBase {
   private long heartbeatTimer = -1;
   private long lastStep;
   private boolean stopping;
+  private WorkerObserver observer = WorkerObserver.NONE;
 
   public WorkerVerticle(
       WorkerOptions options, TrainConfig config, ImageSet set, Normalization normalization) {
@@ -66,6 +70,12 @@ public final class WorkerVerticle extends VerticleBase {
     this.config = config;
     this.set = set;
     this.normalization = normalization;
+  }
+
+  /** Reports shards, message bytes and versions to {@code o} (metrics); set before deployment. */
+  public WorkerVerticle observer(WorkerObserver o) {
+    this.observer = o;
+    return this;
   }
 
   private String id() {
@@ -102,10 +112,12 @@ public final class WorkerVerticle extends VerticleBase {
             .addSupportedProtocolVersions(Validation.PROTOCOL_VERSION)
             .setSoftwareVersion("0.1.0-SNAPSHOT")
             .build();
+    observer.onMessage(Direction.SENT, Kind.CONTROL, hello.getSerializedSize());
     return vertx
         .eventBus()
         .request(Addresses.COORDINATOR_REGISTER, hello)
         .map(m -> (RegistrationReply) m.body())
+        .onSuccess(r -> observer.onMessage(Direction.RECEIVED, Kind.CONTROL, r.getSerializedSize()))
         .compose(
             reply ->
                 reply.getAccepted()
@@ -128,6 +140,7 @@ public final class WorkerVerticle extends VerticleBase {
   private void onControl(Message<Object> message) {
     if (message.body() instanceof Disconnect d) {
       LOG.info("worker {}: coordinator says {}: {}", id(), d.getReason(), d.getDetail());
+      observer.onRegistered(false);
       ended.tryComplete(d);
     }
   }
@@ -136,21 +149,21 @@ public final class WorkerVerticle extends VerticleBase {
     runId = reply.getHeader().getRunId();
     long every = Math.max(50, reply.getHeartbeatIntervalMs());
     heartbeatTimer = vertx.setPeriodic(every, t -> sendHeartbeat());
+    observer.onRegistered(true);
     LOG.info("worker {} joined run {} ({})", id(), runId, Device.capabilities().getDeviceName());
   }
 
   private void sendHeartbeat() {
-    vertx
-        .eventBus()
-        .send(
-            Addresses.HEARTBEAT,
-            Heartbeat.newBuilder()
-                .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
-                .setWorkerId(id())
-                .setState(Heartbeat.State.IDLE)
-                .setLastStep(lastStep)
-                .setTimestampUnixMillis(System.currentTimeMillis())
-                .build());
+    Heartbeat hb =
+        Heartbeat.newBuilder()
+            .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
+            .setWorkerId(id())
+            .setState(Heartbeat.State.IDLE)
+            .setLastStep(lastStep)
+            .setTimestampUnixMillis(System.currentTimeMillis())
+            .build();
+    observer.onMessage(Direction.SENT, Kind.CONTROL, hb.getSerializedSize());
+    vertx.eventBus().send(Addresses.HEARTBEAT, hb);
   }
 
   private void onTask(Message<Object> message) {
@@ -158,6 +171,8 @@ public final class WorkerVerticle extends VerticleBase {
       message.reply(error(Error.Code.MALFORMED, "expected a ShardTask", null));
       return;
     }
+    observer.onMessage(Direction.RECEIVED, Kind.TASK, task.getSerializedSize());
+    long received = System.nanoTime();
     try {
       Validation.check(task, runId);
     } catch (ProtocolException e) {
@@ -173,7 +188,14 @@ public final class WorkerVerticle extends VerticleBase {
               }
               if (ar.succeeded()) {
                 lastStep = task.getHeader().getStep();
-                message.reply(ar.result());
+                ShardResult r = ar.result();
+                observer.onMessage(Direction.SENT, Kind.GRADIENTS, r.getSerializedSize());
+                int views =
+                    task.getMode() == ShardingMode.VIEWS
+                        ? r.getImageCount()
+                        : r.getImageCount() * task.getK();
+                observer.onShard(views, (System.nanoTime() - received) / 1e9);
+                message.reply(r);
               } else {
                 LOG.warn("worker {}: task failed: {}", id(), ar.cause().toString());
                 message.reply(error(Error.Code.INTERNAL, ar.cause().toString(), task.getHeader()));
@@ -192,6 +214,7 @@ public final class WorkerVerticle extends VerticleBase {
             .setWorkerId(id())
             .setHaveVersion(Math.max(0, installedVersion))
             .build();
+    observer.onMessage(Direction.SENT, Kind.CONTROL, request.getSerializedSize());
     return vertx
         .eventBus()
         .request(Addresses.COORDINATOR_PARAMS, request)
@@ -200,6 +223,7 @@ public final class WorkerVerticle extends VerticleBase {
               if (!(m.body() instanceof ParameterSnapshot snapshot)) {
                 return Future.failedFuture("parameter request refused: " + m.body());
               }
+              observer.onMessage(Direction.RECEIVED, Kind.PARAMETERS, snapshot.getSerializedSize());
               long got = snapshot.getHeader().getParamVersion();
               if (got != version) {
                 return Future.failedFuture(
@@ -213,7 +237,11 @@ public final class WorkerVerticle extends VerticleBase {
                   },
                   true);
             })
-        .onSuccess(v -> installedVersion = version)
+        .onSuccess(
+            v -> {
+              installedVersion = version;
+              observer.onParameterVersion(version);
+            })
         .mapEmpty();
   }
 
@@ -244,15 +272,17 @@ public final class WorkerVerticle extends VerticleBase {
     return executor
         .executeBlocking(() -> computer.forwardRows(key, images, rows, task.getEpoch()), true)
         .compose(
-            f ->
-                vertx
-                    .eventBus()
-                    .request(Addresses.COORDINATOR_FEATURES, features(task, f, rows.length), opts))
+            f -> {
+              Features out = features(task, f, rows.length);
+              observer.onMessage(Direction.SENT, Kind.FEATURES, out.getSerializedSize());
+              return vertx.eventBus().request(Addresses.COORDINATOR_FEATURES, out, opts);
+            })
         .compose(
             m -> {
               if (!(m.body() instanceof FeatureGradients g)) {
                 return Future.failedFuture("features refused: " + m.body());
               }
+              observer.onMessage(Direction.RECEIVED, Kind.FEATURE_GRADIENTS, g.getSerializedSize());
               float[] d = Tensors.toFloats(g.getGradients(), "FeatureGradients.gradients");
               return executor.executeBlocking(
                   () -> computer.backwardRows(key, images, rows, task.getEpoch(), d), true);

@@ -13,6 +13,11 @@ import java.util.concurrent.Callable;
 import org.relreason.coordinator.CoordinatorOptions;
 import org.relreason.coordinator.CoordinatorVerticle;
 import org.relreason.coordinator.RunResult;
+import org.relreason.coordinator.observe.DashboardAccess;
+import org.relreason.coordinator.observe.DashboardLauncher;
+import org.relreason.coordinator.observe.DashboardOptions;
+import org.relreason.coordinator.observe.MetricsOptions;
+import org.relreason.coordinator.observe.Observability;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -20,6 +25,7 @@ import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.worker.WorkerOptions;
 import org.relreason.worker.WorkerVerticle;
+import org.relreason.worker.metrics.WorkerMetrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,6 +102,18 @@ public final class ClusterMain {
     @Option(names = "--run-id", description = "run id (default: random)")
     String runId;
 
+    @CommandLine.Mixin MetricsOptions metrics = new MetricsOptions(9400);
+
+    @CommandLine.Mixin DashboardOptions dashboard = new DashboardOptions();
+
+    private DashboardLauncher launcher;
+
+    /** Serves the dashboard through {@code l} (the CLI, which has the dashboard module). */
+    public CoordinatorRole dashboard(DashboardLauncher l) {
+      this.launcher = l;
+      return this;
+    }
+
     @Override
     public Integer call() throws Exception {
       TrainConfig config = common.trainConfig();
@@ -104,11 +122,14 @@ public final class ClusterMain {
       CoordinatorOptions options =
           CoordinatorOptions.of(runId == null ? UUID.randomUUID().toString() : runId, workers, m)
               .withDeadlineMs(deadlineMs);
+      DashboardAccess access = dashboard.access();
       Vertx vertx =
           ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
               .await();
       try {
         CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+        coordinator.observer(
+            Observability.coordinator(vertx, metrics, access, launcher, config, coordinator));
         vertx.deployVerticle(coordinator).await();
         RunResult r = coordinator.result().await();
         System.out.printf(
@@ -138,6 +159,8 @@ public final class ClusterMain {
         description = "registration retries, 1 s apart")
     int attempts;
 
+    @CommandLine.Mixin MetricsOptions metrics = new MetricsOptions(9401);
+
     @Override
     public Integer call() throws Exception {
       TrainConfig config = common.trainConfig();
@@ -146,11 +169,13 @@ public final class ClusterMain {
           ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
               .await();
       try {
+        WorkerMetrics observed = Observability.worker(vertx, metrics);
         WorkerVerticle worker = null;
         for (int i = 1; worker == null; i++) {
           WorkerVerticle candidate =
               new WorkerVerticle(
-                  WorkerOptions.of(id), config, train, Datasets.normalization(config.dataset()));
+                      WorkerOptions.of(id), config, train, Datasets.normalization(config.dataset()))
+                  .observer(observed);
           Future<String> deployed = vertx.deployVerticle(candidate);
           try {
             deployed.await();

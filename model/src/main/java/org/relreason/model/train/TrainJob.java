@@ -60,6 +60,7 @@ public final class TrainJob {
     Backbone trained = model.backbone();
     long e0 = System.nanoTime();
     Evaluation learned = evaluate(config, trained, norm, evalTrain, evalTest);
+    report(listener, config, "", learned);
     Evaluation random = null;
     if (config.withRandomBaseline()) {
       // the same initial weights the pre-training started from
@@ -68,6 +69,7 @@ public final class TrainJob {
               config.backbone(), config.width(), train.channels(), train.height(), train.width());
       Backbone untrained = Backbones.build(spec, RelationalModel.initSeed(config), DataType.FLOAT);
       random = evaluate(config, untrained, norm, evalTrain, evalTest);
+      report(listener, config, "random_", random);
     }
     double evalSeconds = (System.nanoTime() - e0) / 1e9;
     PretrainResult.EpochStats lastEpoch =
@@ -121,6 +123,17 @@ public final class TrainJob {
    * @param knn kNN-monitor top-1
    */
   public record Evaluation(LinearResult linear, Double knn) {}
+
+  /** Tells the listener (dashboard, metrics) the scores as soon as they are known. */
+  private static void report(
+      TrainListener listener, TrainConfig config, String prefix, Evaluation e) {
+    if (e.linear != null) {
+      listener.onEvaluation(prefix + "linear", config.dataset(), e.linear.testTop1());
+    }
+    if (e.knn != null) {
+      listener.onEvaluation(prefix + "knn", config.dataset(), e.knn);
+    }
+  }
 
   /** Linear evaluation and kNN monitor of a backbone under the config's evaluation settings. */
   public static Evaluation evaluate(TrainConfig config, Backbone backbone) throws IOException {

@@ -10,4 +10,39 @@ public interface TrainListener {
 
   /** After a checkpoint is written. */
   default void onCheckpoint(java.nio.file.Path file) {}
+
+  /**
+   * After an evaluation of the backbone ({@link TrainJob}): {@code protocol} is {@code linear},
+   * {@code knn}, {@code random_linear} or {@code random_knn}; {@code top1} is in [0, 1].
+   */
+  default void onEvaluation(String protocol, String dataset, double top1) {}
+
+  /** Both listeners, {@code a} first. */
+  static TrainListener both(TrainListener a, TrainListener b) {
+    return new TrainListener() {
+      @Override
+      public void onStep(StepReport report) {
+        a.onStep(report);
+        b.onStep(report);
+      }
+
+      @Override
+      public void onEpochEnd(int epoch, StepStats epochStats) {
+        a.onEpochEnd(epoch, epochStats);
+        b.onEpochEnd(epoch, epochStats);
+      }
+
+      @Override
+      public void onCheckpoint(java.nio.file.Path file) {
+        a.onCheckpoint(file);
+        b.onCheckpoint(file);
+      }
+
+      @Override
+      public void onEvaluation(String protocol, String dataset, double top1) {
+        a.onEvaluation(protocol, dataset, top1);
+        b.onEvaluation(protocol, dataset, top1);
+      }
+    };
+  }
 }

@@ -1,0 +1,72 @@
+package org.relreason.coordinator.observe;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vertx.core.Vertx;
+import java.util.function.BooleanSupplier;
+import org.relreason.coordinator.CoordinatorVerticle;
+import org.relreason.coordinator.RunObserver;
+import org.relreason.coordinator.metrics.CoordinatorMetrics;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.worker.metrics.MessageBytes;
+import org.relreason.worker.metrics.MetricsServer;
+import org.relreason.worker.metrics.Registries;
+import org.relreason.worker.metrics.WorkerMetrics;
+
+/** Metrics (and the dashboard) of the clustered roles, one registry per process. */
+public final class Observability {
+  private Observability() {}
+
+  /**
+   * Starts the coordinator's metrics server and dashboard (as asked) on {@code vertx}, blocking
+   * until they listen; returns what the coordinator must report to. {@code /health/ready} answers
+   * 200 while the run is running (this node has joined the cluster once {@code vertx} exists).
+   *
+   * @param launcher the dashboard, or null when this launcher has none
+   */
+  public static RunObserver coordinator(
+      Vertx vertx,
+      MetricsOptions metrics,
+      DashboardAccess dashboard,
+      DashboardLauncher launcher,
+      TrainConfig config,
+      CoordinatorVerticle coordinator) {
+    PrometheusRegistry registry = Registries.withJvmMetrics();
+    CoordinatorMetrics m =
+        new CoordinatorMetrics(registry, new MessageBytes(registry), config.m() * config.k());
+    BooleanSupplier ready = () -> m.state() == RunObserver.RunState.RUNNING;
+    if (metrics.enabled()) {
+      vertx
+          .deployVerticle(new MetricsServer(metrics.host(), metrics.port(), registry, ready))
+          .await();
+    }
+    if (!dashboard.enabled()) {
+      return m;
+    }
+    if (launcher == null) {
+      throw new IllegalArgumentException(
+          "--dashboard-port "
+              + dashboard.port()
+              + ": this launcher has no dashboard (use"
+              + " ./relreason coordinator, or --dashboard-port 0)");
+    }
+    RunObserver page =
+        launcher.start(vertx, dashboard, config, coordinator, registry, ready).await();
+    return RunObserver.both(m, page);
+  }
+
+  /**
+   * Starts a worker's metrics server (as asked); returns the worker's metrics. {@code
+   * /health/ready} answers 200 while the worker is registered with the coordinator.
+   */
+  public static WorkerMetrics worker(Vertx vertx, MetricsOptions metrics) {
+    PrometheusRegistry registry = Registries.withJvmMetrics();
+    WorkerMetrics m = new WorkerMetrics(registry, new MessageBytes(registry));
+    if (metrics.enabled()) {
+      vertx
+          .deployVerticle(
+              new MetricsServer(metrics.host(), metrics.port(), registry, m::registered))
+          .await();
+    }
+    return m;
+  }
+}

@@ -1,0 +1,98 @@
+package org.relreason.dashboard;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.eval.FeatureExtractor;
+import org.relreason.model.eval.FeatureSet;
+import org.relreason.model.train.RelationalModel;
+
+/**
+ * Image retrieval with the current backbone: the features of a gallery (the first images of the
+ * evaluation split), and for a query image the gallery images whose features are nearest by cosine
+ * similarity. Holds one model replica; not thread-safe (the dashboard calls it from one worker
+ * thread).
+ */
+final class Retrieval {
+  private final RelationalModel model;
+  private final ImageSet gallery;
+  private final FeatureExtractor extractor;
+
+  /**
+   * A neighbour.
+   *
+   * @param index gallery index
+   * @param label its class
+   * @param similarity cosine similarity to the query, in [-1, 1]
+   */
+  record Neighbour(int index, int label, double similarity) {}
+
+  Retrieval(TrainConfig config, ImageSet gallery, Normalization norm) {
+    if (gallery.size() == 0) {
+      throw new IllegalArgumentException("retrieval gallery " + gallery.name() + " is empty");
+    }
+    this.model =
+        RelationalModel.fromConfig(config, gallery.channels(), gallery.height(), gallery.width());
+    this.gallery = gallery;
+    this.extractor = new FeatureExtractor(norm);
+  }
+
+  ImageSet gallery() {
+    return gallery;
+  }
+
+  /** Features of the whole gallery under {@code params}, each row scaled to unit length. */
+  float[][] features(float[] params) {
+    if (params.length != model.numParams()) {
+      throw new IllegalArgumentException(
+          "parameter vector of " + params.length + " values, the model has " + model.numParams());
+    }
+    model.setParams(params);
+    FeatureSet f = extractor.extract(model.backbone(), gallery);
+    float[][] rows = new float[f.n()][f.d()];
+    for (int i = 0; i < f.n(); i++) {
+      double norm2 = 0;
+      for (int j = 0; j < f.d(); j++) {
+        float v = f.features()[i * f.d() + j];
+        rows[i][j] = v;
+        norm2 += (double) v * v;
+      }
+      float inv = norm2 > 0 ? (float) (1 / Math.sqrt(norm2)) : 0f;
+      for (int j = 0; j < f.d(); j++) {
+        rows[i][j] *= inv;
+      }
+    }
+    return rows;
+  }
+
+  /** The {@code k} gallery images nearest to gallery image {@code query}, nearest first. */
+  List<Neighbour> neighbours(float[][] unit, int query, int k) {
+    if (query < 0 || query >= unit.length) {
+      throw new IllegalArgumentException(
+          "query " + query + " is outside the gallery of " + unit.length + " images");
+    }
+    List<Neighbour> all = new ArrayList<>(unit.length);
+    for (int i = 0; i < unit.length; i++) {
+      double dot = 0;
+      for (int j = 0; j < unit[i].length; j++) {
+        dot += (double) unit[query][j] * unit[i][j];
+      }
+      all.add(new Neighbour(i, gallery.label(i), dot));
+    }
+    // ties (duplicate images, a collapsed backbone) keep the query first, then gallery order
+    all.sort(
+        (a, b) -> {
+          int c = Double.compare(b.similarity(), a.similarity());
+          if (c != 0) {
+            return c;
+          }
+          if (a.index() == query || b.index() == query) {
+            return a.index() == query ? -1 : 1;
+          }
+          return Integer.compare(a.index(), b.index());
+        });
+    return all.subList(0, Math.min(k, all.size()));
+  }
+}
