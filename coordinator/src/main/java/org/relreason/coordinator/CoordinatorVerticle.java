@@ -4,13 +4,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,7 @@ import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Addresses;
+import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
@@ -81,6 +85,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final List<float[]> gradients = new ArrayList<>();
   private final Counters counters = new Counters();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final ProtoCodec<ShardResult> resultCodec =
+      ProtoCodec.of(ShardResult.class, ShardResult.getDefaultInstance());
+  private final Map<String, String> nodeOf = new HashMap<>();
+  private final Map<String, Set<Promise<Accepted>>> inFlight = new HashMap<>();
+  private MembershipWatch membership;
   private WorkerExecutor executor;
   private RelationalModel model;
   private StatisticsLayout layout;
@@ -107,10 +116,55 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Mutable counters behind {@link FaultCounters}. */
   private static final class Counters {
     long nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted;
+    final Rejections rejections = new Rejections();
 
     FaultCounters snapshot() {
       return new FaultCounters(
-          nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted);
+          nonFinite,
+          stale,
+          duplicates,
+          late,
+          timeouts,
+          reassigned,
+          workerErrors,
+          refused,
+          evicted,
+          rejections.rejected(),
+          rejections.deaths());
+    }
+
+    /** Counts a refused message under its reason (and the older per-kind fields). */
+    void reject(ProtocolException e) {
+      rejections.reject(e.code());
+      switch (e.code()) {
+        case NON_FINITE -> nonFinite++;
+        case STALE -> stale++;
+        default -> {}
+      }
+    }
+
+    void late() {
+      late++;
+      rejections.reject(Rejections.LATE);
+    }
+
+    void duplicate() {
+      duplicates++;
+      rejections.reject(Rejections.DUPLICATE);
+    }
+
+    void death(String cause) {
+      evicted++;
+      rejections.death(cause);
+    }
+  }
+
+  /** A worker answered its task with an {@code Error}: its failure, not a refused message. */
+  private static final class WorkerAnsweredError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerAnsweredError(String message) {
+      super(message);
     }
   }
 
@@ -187,6 +241,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               consumers.add(
                   vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
               vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
+              membership = MembershipWatch.start(vertx, this::onNodeLeft);
               return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
             });
   }
@@ -225,6 +280,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onHello(Message<Object> message) {
     if (!(message.body() instanceof WorkerHello hello)) {
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -269,6 +325,11 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setHeartbeatTimeoutMs(options.heartbeatTimeoutMs());
     if (refusal != null) {
       counters.refused++;
+      switch (reason) {
+        case PROTOCOL_VERSION_MISMATCH -> counters.rejections.reject(Rejections.PROTOCOL_VERSION);
+        case MODEL_CONFIG_MISMATCH -> counters.rejections.reject(Rejections.CONFIG_HASH);
+        default -> {}
+      }
       LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
       message.reply(
           reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build());
@@ -279,6 +340,10 @@ public final class CoordinatorVerticle extends VerticleBase {
       joining.add(id);
     } else {
       members.put(id, System.currentTimeMillis());
+    }
+    String node = message.headers().get(Headers.NODE_ID);
+    if (node != null) {
+      nodeOf.put(id, node);
     }
     int threads = hello.getCapabilities().getThreads();
     if (workerThreads < 0) {
@@ -306,16 +371,76 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Answers a heartbeat with this coordinator's own (its run id, step and version), or with an
+   * {@code Error} if the worker is not a member: a coordinator restarted from a checkpoint does not
+   * know the workers of its predecessor, and the error tells them to register again.
+   */
   private void onHeartbeat(Message<Object> message) {
-    if (message.body() instanceof Heartbeat hb) {
-      members.computeIfPresent(hb.getWorkerId(), (k, v) -> System.currentTimeMillis());
+    if (!(message.body() instanceof Heartbeat hb)) {
+      counters.rejections.reject(Rejections.MALFORMED);
+      message.reply(
+          error(
+              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()));
+      return;
+    }
+    String id = hb.getWorkerId();
+    if (members.computeIfPresent(id, (k, v) -> System.currentTimeMillis()) != null
+        || joining.contains(id)) {
+      message.reply(
+          Heartbeat.newBuilder()
+              .setHeader(header(step, version))
+              .setWorkerId(id)
+              .setState(Heartbeat.State.IDLE)
+              .setLastStep(step)
+              .setTimestampUnixMillis(System.currentTimeMillis())
+              .build());
+    } else {
+      message.reply(
+          error(
+              Error.Code.STALE,
+              "worker '" + id + "' is not registered with run " + options.runId(),
+              Heartbeat.getDescriptor().getFullName()));
     }
   }
 
   private void onDisconnect(Message<Object> message) {
     if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
-      counters.evicted++;
+      counters.death(Rejections.DISCONNECT);
+      nodeOf.remove(d.getWorkerId());
       LOG.info("worker '{}' left: {} {}", d.getWorkerId(), d.getReason(), d.getDetail());
+    }
+  }
+
+  /**
+   * A cluster node left (Hazelcast membership): its workers are evicted now and their shard
+   * attempts in flight fail at once, so their shards are recomputed without waiting for a deadline.
+   */
+  private void onNodeLeft(String node) {
+    List<String> gone =
+        nodeOf.entrySet().stream()
+            .filter(e -> e.getValue().equals(node))
+            .map(Map.Entry::getKey)
+            .toList();
+    for (String worker : gone) {
+      nodeOf.remove(worker);
+      joining.remove(worker);
+      if (members.remove(worker) != null) {
+        counters.death(Rejections.MEMBERSHIP);
+        LOG.warn("evicted worker '{}': its cluster node {} left", worker, node);
+      }
+      for (Promise<Accepted> p : List.copyOf(inFlight.getOrDefault(worker, Set.of()))) {
+        p.tryFail(new WorkerLostException("worker '" + worker + "' left the cluster"));
+      }
+    }
+  }
+
+  /** A shard attempt failed because its worker's node left the cluster. */
+  private static final class WorkerLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerLostException(String message) {
+      super(message);
     }
   }
 
@@ -327,7 +452,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             e -> {
               boolean silent = now - e.getValue() > options.heartbeatTimeoutMs();
               if (silent) {
-                counters.evicted++;
+                counters.death(Rejections.HEARTBEAT);
                 LOG.warn(
                     "evicted worker '{}': no heartbeat for {} ms", e.getKey(), now - e.getValue());
               }
@@ -337,7 +462,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void evict(String worker, String why) {
     if (members.remove(worker) != null) {
-      counters.evicted++;
+      counters.death(Rejections.DEADLINE);
       LOG.warn("evicted worker '{}': {}", worker, why);
     }
   }
@@ -346,6 +471,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onParams(Message<Object> message) {
     if (!(message.body() instanceof ParameterRequest request)) {
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -356,6 +482,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     try {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
+      counters.reject(e);
       message.reply(e.toError(header(step, version)));
       return;
     }
@@ -501,19 +628,43 @@ public final class CoordinatorVerticle extends VerticleBase {
         .onComplete(
             ar -> {
               if (promise.future().isComplete()) {
-                counters.late++; // answered after its attempt timed out: ignored
+                counters.late(); // answered after its attempt timed out: ignored
                 return;
               }
               if (ar.failed()) {
                 promise.tryFail(ar.cause());
                 return;
               }
-              try {
-                promise.tryComplete(accept(st, shard, ar.result().body()));
-              } catch (RuntimeException e) {
-                promise.tryFail(e);
-              }
+              st.progress[shard.id()] = System.nanoTime();
+              // Decoding and checking 21M floats (ResNet-34) takes long enough to stall the event
+              // loop, so it runs on the worker pool (unordered: several shards decode at once).
+              Object body = ar.result().body();
+              vertx
+                  .executeBlocking(() -> accept(st, shard, body), false)
+                  .onComplete(
+                      checked -> {
+                        if (promise.future().isComplete()) {
+                          counters.late(); // its attempt timed out or failed while decoding
+                        } else if (checked.succeeded()) {
+                          promise.tryComplete(checked.result());
+                        } else {
+                          if (checked.cause() instanceof ProtocolException e) {
+                            counters.reject(e);
+                            LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+                          } else if (checked.cause() instanceof WorkerAnsweredError) {
+                            counters.workerErrors++;
+                          }
+                          promise.tryFail(checked.cause());
+                        }
+                      });
             });
+    inFlight.computeIfAbsent(worker, w -> new HashSet<>()).add(promise);
+    promise
+        .future()
+        .onComplete(
+            x ->
+                inFlight.computeIfPresent(
+                    worker, (w, s) -> s.remove(promise) && s.isEmpty() ? null : s));
     armDeadline(st, shard, worker, promise, System.nanoTime());
     return promise.future();
   }
@@ -583,22 +734,29 @@ public final class CoordinatorVerticle extends VerticleBase {
     return (row % config.m()) * config.k() + row / config.m();
   }
 
-  /** Validates a shard's reply against (step, version, shard); counts and throws on refusal. */
+  /**
+   * Decodes (if it came as bytes) and validates a shard's reply against (step, version, shard),
+   * throwing a {@link ProtocolException} on refusal. Runs off the event loop: touches only the
+   * step's immutable plan and its own message.
+   */
   private Accepted accept(StepState st, Shard shard, Object body) {
     String type = ShardResult.getDescriptor().getFullName();
     if (body instanceof Error e) {
-      counters.workerErrors++;
-      throw new ProtocolException(
-          e.getCode(), type, "worker answered " + e.getCode() + ": " + e.getDetail());
+      throw new WorkerAnsweredError("worker answered " + e.getCode() + ": " + e.getDetail());
+    }
+    if (body instanceof Buffer bytes) {
+      body = resultCodec.decodeFromWire(0, bytes);
     }
     if (!(body instanceof ShardResult r)) {
-      throw new ProtocolException(Error.Code.MALFORMED, type, "expected ShardResult, got " + body);
+      throw new ProtocolException(
+          Error.Code.MALFORMED,
+          type,
+          "expected ShardResult, got " + (body == null ? "null" : body.getClass().getName()));
     }
     Header h = Validation.check(r, options.runId());
     if (h.getStep() != st.step
         || h.getParamVersion() != st.version
         || r.getShardId() != shard.id()) {
-      counters.stale++;
       throw new ProtocolException(
           Error.Code.STALE,
           type,
@@ -642,15 +800,10 @@ public final class CoordinatorVerticle extends VerticleBase {
           type,
           "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
     }
-    try {
-      Validation.requireFinite(g, "ShardResult.gradient", type);
-      Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", type);
-      if (!Double.isFinite(r.getLossSum())) {
-        throw new ProtocolException(Error.Code.NON_FINITE, type, "loss_sum is " + r.getLossSum());
-      }
-    } catch (ProtocolException e) {
-      counters.nonFinite++;
-      throw e;
+    Validation.requireFinite(g, "ShardResult.gradient", type);
+    Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", type);
+    if (!Double.isFinite(r.getLossSum())) {
+      throw new ProtocolException(Error.Code.NON_FINITE, type, "loss_sum is " + r.getLossSum());
     }
     layout.scatter(bn, g);
     return new Accepted(r, g);
@@ -745,6 +898,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void onFeatures(Message<Object> message) {
     String type = Features.getDescriptor().getFullName();
     if (!(message.body() instanceof Features f)) {
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(error(Error.Code.MALFORMED, "expected Features", type));
       return;
     }
@@ -755,7 +909,6 @@ public final class CoordinatorVerticle extends VerticleBase {
           || st.features == null
           || h.getStep() != st.step
           || h.getParamVersion() != st.version) {
-        counters.stale++;
         throw new ProtocolException(
             Error.Code.STALE,
             type,
@@ -790,17 +943,11 @@ public final class CoordinatorVerticle extends VerticleBase {
                 + " with "
                 + expected.size() * r.featureSize);
       }
-      try {
-        Validation.requireFinite(x, "Features.features", type);
-      } catch (ProtocolException e) {
-        counters.nonFinite++;
-        throw e;
-      }
+      Validation.requireFinite(x, "Features.features", type);
       st.progress[s] = System.nanoTime();
       if (r.in[s]) {
-        counters
-            .duplicates++; // a recomputed or repeated shard: same views, answered from the first
-        // copy
+        // a recomputed or repeated shard: same views, answered from the first copy
+        counters.duplicate();
       } else {
         r.put(s, x);
       }
@@ -813,6 +960,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         runObjective(st);
       }
     } catch (ProtocolException e) {
+      counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
       message.reply(e.toError(header(step, version)));
     }
@@ -895,6 +1043,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     done.tryFail("coordinator stopped");
+    if (membership != null) {
+      membership.close();
+    }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> executor.close());
   }
