@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.nn.PairPlan;
@@ -85,14 +85,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final List<float[]> gradients = new ArrayList<>();
   private final Counters counters = new Counters();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private final ProtoCodec<ShardResult> resultCodec =
-      ProtoCodec.of(ShardResult.class, ShardResult.getDefaultInstance());
   private final Map<String, String> nodeOf = new HashMap<>();
   private final Map<String, Set<Promise<Accepted>>> inFlight = new HashMap<>();
   private MembershipWatch membership;
   private WorkerExecutor executor;
   private RelationalModel model;
   private StatisticsLayout layout;
+  private ResultCheck check;
   private GradientAggregator aggregator;
   private Adam adam;
   private MinibatchSchedule schedule;
@@ -159,15 +158,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  /** A worker answered its task with an {@code Error}: its failure, not a refused message. */
-  private static final class WorkerAnsweredError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    WorkerAnsweredError(String message) {
-      super(message);
-    }
-  }
-
   /** The state of the step in flight. */
   private static final class StepState {
     final long step;
@@ -189,9 +179,6 @@ public final class CoordinatorVerticle extends VerticleBase {
       this.features = f;
     }
   }
-
-  /** A validated shard result: the message and its full-length gradient (statistics in place). */
-  private record Accepted(ShardResult result, float[] gradient) {}
 
   public CoordinatorVerticle(CoordinatorOptions options, TrainConfig config, ImageSet set) {
     if (config.labelFraction() > 0) {
@@ -250,6 +237,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Void initialise() throws java.io.IOException {
     model = ShardComputer.newModel(config, set);
     layout = new StatisticsLayout(model.statisticsMask());
+    check =
+        new ResultCheck(
+            options.runId(), layout, options.mode(), config.k(), ProtoCodec.DEFAULT_MAX_BYTES);
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     schedule = MinibatchSchedule.of(config, set.size());
@@ -640,7 +630,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               // loop, so it runs on the worker pool (unordered: several shards decode at once).
               Object body = ar.result().body();
               vertx
-                  .executeBlocking(() -> accept(st, shard, body), false)
+                  .executeBlocking(() -> check.check(body, st.step, st.version, shard), false)
                   .onComplete(
                       checked -> {
                         if (promise.future().isComplete()) {
@@ -651,7 +641,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                           if (checked.cause() instanceof ProtocolException e) {
                             counters.reject(e);
                             LOG.warn("refused result of '{}': {}", worker, e.getMessage());
-                          } else if (checked.cause() instanceof WorkerAnsweredError) {
+                          } else if (checked.cause() instanceof ResultCheck.WorkerAnsweredError) {
                             counters.workerErrors++;
                           }
                           promise.tryFail(checked.cause());
@@ -732,81 +722,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** The wire numbering {@code n*K + v} of view-major row {@code v*M + n}. */
   private int viewNumber(int row) {
     return (row % config.m()) * config.k() + row / config.m();
-  }
-
-  /**
-   * Decodes (if it came as bytes) and validates a shard's reply against (step, version, shard),
-   * throwing a {@link ProtocolException} on refusal. Runs off the event loop: touches only the
-   * step's immutable plan and its own message.
-   */
-  private Accepted accept(StepState st, Shard shard, Object body) {
-    String type = ShardResult.getDescriptor().getFullName();
-    if (body instanceof Error e) {
-      throw new WorkerAnsweredError("worker answered " + e.getCode() + ": " + e.getDetail());
-    }
-    if (body instanceof Buffer bytes) {
-      body = resultCodec.decodeFromWire(0, bytes);
-    }
-    if (!(body instanceof ShardResult r)) {
-      throw new ProtocolException(
-          Error.Code.MALFORMED,
-          type,
-          "expected ShardResult, got " + (body == null ? "null" : body.getClass().getName()));
-    }
-    Header h = Validation.check(r, options.runId());
-    if (h.getStep() != st.step
-        || h.getParamVersion() != st.version
-        || r.getShardId() != shard.id()) {
-      throw new ProtocolException(
-          Error.Code.STALE,
-          type,
-          "result for step "
-              + h.getStep()
-              + " version "
-              + h.getParamVersion()
-              + " shard "
-              + r.getShardId()
-              + ", expected step "
-              + st.step
-              + " version "
-              + st.version
-              + " shard "
-              + shard.id());
-    }
-    float[] g = Tensors.toFloats(r.getGradient(), "ShardResult.gradient");
-    float[] bn = Tensors.toFloats(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
-    if (g.length != layout.length()
-        || bn.length != layout.count()
-        || !layout.matches(r.getBnStatRangesList())) {
-      throw new ProtocolException(
-          Error.Code.WRONG_SHAPE,
-          type,
-          "gradient of "
-              + g.length
-              + " and "
-              + bn.length
-              + " statistics for a model of "
-              + layout.length()
-              + " and "
-              + layout.count());
-    }
-    long expectedPairs =
-        options.mode() == ShardingMode.IMAGES
-            ? (long) shard.positions().length * config.k() * (config.k() - 1)
-            : 0;
-    if (r.getPairCount() != expectedPairs) {
-      throw new ProtocolException(
-          Error.Code.WRONG_SHAPE,
-          type,
-          "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
-    }
-    Validation.requireFinite(g, "ShardResult.gradient", type);
-    Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", type);
-    if (!Double.isFinite(r.getLossSum())) {
-      throw new ProtocolException(Error.Code.NON_FINITE, type, "loss_sum is " + r.getLossSum());
-    }
-    layout.scatter(bn, g);
-    return new Accepted(r, g);
   }
 
   /** Aggregates in shard order, steps Adam, publishes the new version. */
