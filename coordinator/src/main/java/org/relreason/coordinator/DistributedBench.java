@@ -41,8 +41,9 @@ import org.relreason.worker.StatisticsLayout;
  *
  * <ul>
  *   <li>step time of the embedded mode (one JVM, messages passed by reference) against a clustered
- *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the bytes the
- *       coordinator's event bus sent and received per step;
+ *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the bytes per step that
+ *       the coordinator's event-bus interceptors saw (measured: the parameter snapshots it sends as
+ *       replies are not among them, so the figure is about half the real traffic);
  *   <li>the coordinator's aggregation rate: 8 simulated workers' ResNet-34 results, as the bytes a
  *       worker JVM sends, decoded, checked ({@link ResultCheck}, in parallel as on the worker pool)
  *       and aggregated ({@link GradientAggregator}), against a plain {@code System.arraycopy} of
