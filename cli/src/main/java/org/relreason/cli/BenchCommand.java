@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.relreason.coordinator.DistributedBench;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
  * {@code bench}: training throughput per backbone and K on synthetic images through the real step
  * (augmentation, backbone, pairing, head, loss, backward, Adam). Each setting runs in a fresh JVM
  * so that its peak memory is its own. Prints one line per setting: {@code bench backbone=conv4 K=4
- * M=64 views_per_s=... step_s=... <phase>_s=... peak_rss_mb=...}.
+ * M=64 views_per_s=... step_s=... <phase>_s=... peak_rss_mb=...}. With {@code --distributed} it
+ * measures the parameter server instead ({@link DistributedBench}).
  */
 @Command(
     name = "bench",
@@ -75,9 +77,33 @@ final class BenchCommand implements Callable<Integer> {
       description = "run every setting in this JVM (peak memory is then cumulative)")
   boolean inProcess;
 
+  @Option(
+      names = "--distributed",
+      description =
+          "parameter-server costs instead: step time embedded vs 1 and 2 local worker JVMs"
+              + " (Fashion-MNIST), wire bytes per step, and 8 simulated ResNet-34 workers'"
+              + " aggregation rate against memory copy")
+  boolean distributed;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "/usr/share/datasets/fashion-mnist",
+      description = "Fashion-MNIST directory for --distributed (default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
   @Override
   public Integer call() throws Exception {
     System.out.println("# " + Nd4jInfo.line());
+    if (distributed) {
+      for (String b : backbones) {
+        for (int k : ks) {
+          String id = BackboneKind.parse(b).id();
+          DistributedBench.stepTimes(id, k, m, steps, warmup, dataDir).forEach(System.out::println);
+        }
+      }
+      System.out.println(DistributedBench.aggregation(Math.max(1, steps)));
+      return 0;
+    }
     for (String b : backbones) {
       BackboneKind kind = BackboneKind.parse(b);
       for (int k : ks) {

@@ -9,14 +9,17 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.nn.PairPlan;
@@ -30,6 +33,7 @@ import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Addresses;
+import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
@@ -83,9 +87,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final List<float[]> gradients = new ArrayList<>();
   private final Counters counters = new Counters();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final Map<String, String> nodeOf = new HashMap<>();
+  private final Map<String, Set<Promise<Accepted>>> inFlight = new HashMap<>();
+  private MembershipWatch membership;
   private WorkerExecutor executor;
   private RelationalModel model;
   private StatisticsLayout layout;
+  private ResultCheck check;
   private GradientAggregator aggregator;
   private Adam adam;
   private MinibatchSchedule schedule;
@@ -112,10 +120,46 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Mutable counters behind {@link FaultCounters}. */
   private static final class Counters {
     long nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted;
+    final Rejections rejections = new Rejections();
 
     FaultCounters snapshot() {
       return new FaultCounters(
-          nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted);
+          nonFinite,
+          stale,
+          duplicates,
+          late,
+          timeouts,
+          reassigned,
+          workerErrors,
+          refused,
+          evicted,
+          rejections.rejected(),
+          rejections.deaths());
+    }
+
+    /** Counts a refused message under its reason (and the older per-kind fields). */
+    void reject(ProtocolException e) {
+      rejections.reject(e.code());
+      switch (e.code()) {
+        case NON_FINITE -> nonFinite++;
+        case STALE -> stale++;
+        default -> {}
+      }
+    }
+
+    void late() {
+      late++;
+      rejections.reject(Rejections.LATE);
+    }
+
+    void duplicate() {
+      duplicates++;
+      rejections.reject(Rejections.DUPLICATE);
+    }
+
+    void death(String cause) {
+      evicted++;
+      rejections.death(cause);
     }
   }
 
@@ -145,9 +189,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  /** A validated shard result: the message and its full-length gradient (statistics in place). */
-  private record Accepted(ShardResult result, float[] gradient) {}
-
   public CoordinatorVerticle(CoordinatorOptions options, TrainConfig config, ImageSet set) {
     if (config.labelFraction() > 0) {
       throw new IllegalArgumentException(
@@ -175,6 +216,10 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   public CoordinatorVerticle observer(RunObserver o) {
     this.observer = o;
+    // every refusal is counted through Rejections (also from the threads that decode results)
+    counters.rejections.listener(
+        reason ->
+            o.onRejected(RunObserver.Rejection.valueOf(reason.toUpperCase(java.util.Locale.ROOT))));
     return this;
   }
 
@@ -218,6 +263,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                   vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
               vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
               observer.onRunState(RunObserver.RunState.WAITING);
+              membership = MembershipWatch.start(vertx, this::onNodeLeft);
               return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
             });
   }
@@ -226,6 +272,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Void initialise() throws java.io.IOException {
     model = ShardComputer.newModel(config, set);
     layout = new StatisticsLayout(model.statisticsMask());
+    check =
+        new ResultCheck(
+            options.runId(), layout, options.mode(), config.k(), ProtoCodec.DEFAULT_MAX_BYTES);
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     schedule = MinibatchSchedule.of(config, set.size());
@@ -256,7 +305,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onHello(Message<Object> message) {
     if (!(message.body() instanceof WorkerHello hello)) {
-      observer.onRejected(RunObserver.Rejection.MALFORMED);
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -302,7 +351,11 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setHeartbeatTimeoutMs(options.heartbeatTimeoutMs());
     if (refusal != null) {
       counters.refused++;
-      observer.onRejected(refusalOf(reason));
+      switch (reason) {
+        case PROTOCOL_VERSION_MISMATCH -> counters.rejections.reject(Rejections.PROTOCOL_VERSION);
+        case MODEL_CONFIG_MISMATCH -> counters.rejections.reject(Rejections.CONFIG_HASH);
+        default -> {}
+      }
       LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
       RegistrationReply r =
           reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build();
@@ -315,6 +368,10 @@ public final class CoordinatorVerticle extends VerticleBase {
       joining.add(id);
     } else {
       members.put(id, System.currentTimeMillis());
+    }
+    String node = message.headers().get(Headers.NODE_ID);
+    if (node != null) {
+      nodeOf.put(id, node);
     }
     int threads = hello.getCapabilities().getThreads();
     if (workerThreads < 0) {
@@ -352,21 +409,82 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Answers a heartbeat with this coordinator's own (its run id, step and version), or with an
+   * {@code Error} if the worker is not a member: a coordinator restarted from a checkpoint does not
+   * know the workers of its predecessor, and the error tells them to register again.
+   */
   private void onHeartbeat(Message<Object> message) {
-    if (message.body() instanceof Heartbeat hb) {
-      observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hb.getSerializedSize());
-      if (members.computeIfPresent(hb.getWorkerId(), (k, v) -> System.currentTimeMillis())
-          != null) {
-        observer.onHeartbeat(hb.getWorkerId(), hb.getLastStep());
-      }
+    if (!(message.body() instanceof Heartbeat hb)) {
+      counters.rejections.reject(Rejections.MALFORMED);
+      message.reply(
+          error(
+              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()));
+      return;
+    }
+    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hb.getSerializedSize());
+    String id = hb.getWorkerId();
+    boolean member = members.computeIfPresent(id, (k, v) -> System.currentTimeMillis()) != null;
+    if (member) {
+      observer.onHeartbeat(id, hb.getLastStep());
+    }
+    if (member || joining.contains(id)) {
+      message.reply(
+          Heartbeat.newBuilder()
+              .setHeader(header(step, version))
+              .setWorkerId(id)
+              .setState(Heartbeat.State.IDLE)
+              .setLastStep(step)
+              .setTimestampUnixMillis(System.currentTimeMillis())
+              .build());
+    } else {
+      message.reply(
+          error(
+              Error.Code.STALE,
+              "worker '" + id + "' is not registered with run " + options.runId(),
+              Heartbeat.getDescriptor().getFullName()));
     }
   }
 
   private void onDisconnect(Message<Object> message) {
     if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
-      counters.evicted++;
+      counters.death(Rejections.DISCONNECT);
+      nodeOf.remove(d.getWorkerId());
       observer.onWorkerLost(d.getWorkerId(), RunObserver.WorkerLoss.DISCONNECT);
       LOG.info("worker '{}' left: {} {}", d.getWorkerId(), d.getReason(), d.getDetail());
+    }
+  }
+
+  /**
+   * A cluster node left (Hazelcast membership): its workers are evicted now and their shard
+   * attempts in flight fail at once, so their shards are recomputed without waiting for a deadline.
+   */
+  private void onNodeLeft(String node) {
+    List<String> gone =
+        nodeOf.entrySet().stream()
+            .filter(e -> e.getValue().equals(node))
+            .map(Map.Entry::getKey)
+            .toList();
+    for (String worker : gone) {
+      nodeOf.remove(worker);
+      joining.remove(worker);
+      if (members.remove(worker) != null) {
+        counters.death(Rejections.MEMBERSHIP);
+        observer.onWorkerLost(worker, RunObserver.WorkerLoss.MEMBERSHIP);
+        LOG.warn("evicted worker '{}': its cluster node {} left", worker, node);
+      }
+      for (Promise<Accepted> p : List.copyOf(inFlight.getOrDefault(worker, Set.of()))) {
+        p.tryFail(new WorkerLostException("worker '" + worker + "' left the cluster"));
+      }
+    }
+  }
+
+  /** A shard attempt failed because its worker's node left the cluster. */
+  private static final class WorkerLostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerLostException(String message) {
+      super(message);
     }
   }
 
@@ -378,7 +496,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             e -> {
               boolean silent = now - e.getValue() > options.heartbeatTimeoutMs();
               if (silent) {
-                counters.evicted++;
+                counters.death(Rejections.HEARTBEAT);
                 observer.onWorkerLost(e.getKey(), RunObserver.WorkerLoss.HEARTBEAT);
                 LOG.warn(
                     "evicted worker '{}': no heartbeat for {} ms", e.getKey(), now - e.getValue());
@@ -389,7 +507,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void evict(String worker, String why) {
     if (members.remove(worker) != null) {
-      counters.evicted++;
+      counters.death(Rejections.DEADLINE);
       observer.onWorkerLost(worker, RunObserver.WorkerLoss.DEADLINE);
       LOG.warn("evicted worker '{}': {}", worker, why);
     }
@@ -399,7 +517,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onParams(Message<Object> message) {
     if (!(message.body() instanceof ParameterRequest request)) {
-      observer.onRejected(RunObserver.Rejection.MALFORMED);
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(
           error(
               Error.Code.MALFORMED,
@@ -411,7 +529,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     try {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
-      rejected(e);
+      counters.reject(e);
       message.reply(e.toError(header(step, version)));
       return;
     }
@@ -569,25 +687,52 @@ public final class CoordinatorVerticle extends VerticleBase {
         .onComplete(
             ar -> {
               if (promise.future().isComplete()) {
-                counters.late++; // answered after its attempt timed out: ignored
-                observer.onRejected(RunObserver.Rejection.LATE);
+                counters.late(); // answered after its attempt timed out: ignored
                 return;
               }
               if (ar.failed()) {
                 promise.tryFail(ar.cause());
                 return;
               }
-              try {
-                Accepted a = accept(st, shard, ar.result().body());
-                long now = System.nanoTime();
-                st.firstDone = st.firstDone == 0 ? now : st.firstDone;
-                st.lastDone = now;
-                observer.onShardDone(worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
-                promise.tryComplete(a);
-              } catch (RuntimeException e) {
-                promise.tryFail(e);
-              }
+              st.progress[shard.id()] = System.nanoTime();
+              // Decoding and checking 21M floats (ResNet-34) takes long enough to stall the event
+              // loop, so it runs on the worker pool (unordered: several shards decode at once).
+              Object body = ar.result().body();
+              vertx
+                  .executeBlocking(() -> check.check(body, st.step, st.version, shard), false)
+                  .onComplete(
+                      checked -> {
+                        if (promise.future().isComplete()) {
+                          counters.late(); // its attempt timed out or failed while decoding
+                        } else if (checked.succeeded()) {
+                          long now = System.nanoTime();
+                          st.firstDone = st.firstDone == 0 ? now : st.firstDone;
+                          st.lastDone = now;
+                          observer.onMessage(
+                              Direction.RECEIVED,
+                              Kind.GRADIENTS,
+                              checked.result().result().getSerializedSize());
+                          observer.onShardDone(
+                              worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
+                          promise.tryComplete(checked.result());
+                        } else {
+                          if (checked.cause() instanceof ProtocolException e) {
+                            counters.reject(e);
+                            LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+                          } else if (checked.cause() instanceof ResultCheck.WorkerAnsweredError) {
+                            counters.workerErrors++;
+                          }
+                          promise.tryFail(checked.cause());
+                        }
+                      });
             });
+    inFlight.computeIfAbsent(worker, w -> new HashSet<>()).add(promise);
+    promise
+        .future()
+        .onComplete(
+            x ->
+                inFlight.computeIfPresent(
+                    worker, (w, s) -> s.remove(promise) && s.isEmpty() ? null : s));
     armDeadline(st, shard, worker, promise, System.nanoTime());
     return promise.future();
   }
@@ -661,91 +806,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** The wire numbering {@code n*K + v} of view-major row {@code v*M + n}. */
   private int viewNumber(int row) {
     return (row % config.m()) * config.k() + row / config.m();
-  }
-
-  /** Validates a shard's reply against (step, version, shard); counts and throws on refusal. */
-  private Accepted accept(StepState st, Shard shard, Object body) {
-    String type = ShardResult.getDescriptor().getFullName();
-    if (body instanceof Error e) {
-      counters.workerErrors++;
-      throw new ProtocolException(
-          e.getCode(), type, "worker answered " + e.getCode() + ": " + e.getDetail());
-    }
-    if (!(body instanceof ShardResult r)) {
-      observer.onRejected(RunObserver.Rejection.MALFORMED);
-      throw new ProtocolException(Error.Code.MALFORMED, type, "expected ShardResult, got " + body);
-    }
-    observer.onMessage(Direction.RECEIVED, Kind.GRADIENTS, r.getSerializedSize());
-    Header h;
-    try {
-      h = Validation.check(r, options.runId());
-    } catch (ProtocolException e) {
-      rejected(e);
-      throw e;
-    }
-    if (h.getStep() != st.step
-        || h.getParamVersion() != st.version
-        || r.getShardId() != shard.id()) {
-      counters.stale++;
-      observer.onRejected(RunObserver.Rejection.STALE);
-      throw new ProtocolException(
-          Error.Code.STALE,
-          type,
-          "result for step "
-              + h.getStep()
-              + " version "
-              + h.getParamVersion()
-              + " shard "
-              + r.getShardId()
-              + ", expected step "
-              + st.step
-              + " version "
-              + st.version
-              + " shard "
-              + shard.id());
-    }
-    float[] g = Tensors.toFloats(r.getGradient(), "ShardResult.gradient");
-    float[] bn = Tensors.toFloats(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
-    if (g.length != layout.length()
-        || bn.length != layout.count()
-        || !layout.matches(r.getBnStatRangesList())) {
-      observer.onRejected(RunObserver.Rejection.SHAPE);
-      throw new ProtocolException(
-          Error.Code.WRONG_SHAPE,
-          type,
-          "gradient of "
-              + g.length
-              + " and "
-              + bn.length
-              + " statistics for a model of "
-              + layout.length()
-              + " and "
-              + layout.count());
-    }
-    long expectedPairs =
-        options.mode() == ShardingMode.IMAGES
-            ? (long) shard.positions().length * config.k() * (config.k() - 1)
-            : 0;
-    if (r.getPairCount() != expectedPairs) {
-      observer.onRejected(RunObserver.Rejection.SHAPE);
-      throw new ProtocolException(
-          Error.Code.WRONG_SHAPE,
-          type,
-          "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
-    }
-    try {
-      Validation.requireFinite(g, "ShardResult.gradient", type);
-      Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", type);
-      if (!Double.isFinite(r.getLossSum())) {
-        throw new ProtocolException(Error.Code.NON_FINITE, type, "loss_sum is " + r.getLossSum());
-      }
-    } catch (ProtocolException e) {
-      counters.nonFinite++;
-      observer.onRejected(RunObserver.Rejection.NON_FINITE);
-      throw e;
-    }
-    layout.scatter(bn, g);
-    return new Accepted(r, g);
   }
 
   /** Aggregates in shard order, steps Adam, publishes the new version. */
@@ -861,23 +921,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  private void rejected(ProtocolException e) {
-    RunObserver.Rejection r = RunObserver.Rejection.of(e.code());
-    if (r != null) {
-      observer.onRejected(r);
-    }
-  }
-
-  private static RunObserver.Rejection refusalOf(RefusalReason reason) {
-    return switch (reason) {
-      case PROTOCOL_VERSION_MISMATCH -> RunObserver.Rejection.PROTOCOL_VERSION;
-      case MODEL_CONFIG_MISMATCH -> RunObserver.Rejection.CONFIG_HASH;
-      case DUPLICATE_WORKER_ID -> RunObserver.Rejection.DUPLICATE;
-      case RUN_FINISHED -> RunObserver.Rejection.LATE;
-      default -> RunObserver.Rejection.MALFORMED; // an invalid worker id
-    };
-  }
-
   private static StepStats statsOf(ShardResult r) {
     return new StepStats(
         r.getLossSum(),
@@ -893,7 +936,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void onFeatures(Message<Object> message) {
     String type = Features.getDescriptor().getFullName();
     if (!(message.body() instanceof Features f)) {
-      observer.onRejected(RunObserver.Rejection.MALFORMED);
+      counters.rejections.reject(Rejections.MALFORMED);
       message.reply(error(Error.Code.MALFORMED, "expected Features", type));
       return;
     }
@@ -905,7 +948,6 @@ public final class CoordinatorVerticle extends VerticleBase {
           || st.features == null
           || h.getStep() != st.step
           || h.getParamVersion() != st.version) {
-        counters.stale++;
         throw new ProtocolException(
             Error.Code.STALE,
             type,
@@ -940,17 +982,11 @@ public final class CoordinatorVerticle extends VerticleBase {
                 + " with "
                 + expected.size() * r.featureSize);
       }
-      try {
-        Validation.requireFinite(x, "Features.features", type);
-      } catch (ProtocolException e) {
-        counters.nonFinite++;
-        throw e;
-      }
+      Validation.requireFinite(x, "Features.features", type);
       st.progress[s] = System.nanoTime();
       if (r.in[s]) {
         // a recomputed or repeated shard: same views, answered from the first copy
-        counters.duplicates++;
-        observer.onRejected(RunObserver.Rejection.DUPLICATE);
+        counters.duplicate();
       } else {
         r.put(s, x);
       }
@@ -963,7 +999,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         runObjective(st);
       }
     } catch (ProtocolException e) {
-      rejected(e);
+      counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
       message.reply(e.toError(header(step, version)));
     }
@@ -1053,6 +1089,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     done.tryFail("coordinator stopped");
+    if (membership != null) {
+      membership.close();
+    }
     return Future.all(consumers.stream().map(MessageConsumer::unregister).toList())
         .compose(v -> executor.close());
   }

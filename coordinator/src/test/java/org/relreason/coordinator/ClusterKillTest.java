@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -20,62 +15,67 @@ import org.relreason.coordinator.cluster.ClusterSupport;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
-import org.relreason.model.data.Normalization;
-import org.relreason.model.data.Split;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.v1.ShardTask;
 import org.relreason.protocol.v1.ShardingMode;
 
 /**
- * Separate JVMs on 127.0.0.1: the coordinator in this JVM, two worker JVMs; worker w1 is killed
- * with SIGKILL as its step-1 task goes out. Its shard is recomputed by w0 and the final parameters
- * equal those of an uninterrupted embedded run with the same shard plan.
+ * Separate JVMs on 127.0.0.1: the coordinator in this JVM, two worker JVMs. A worker JVM killed
+ * with SIGKILL as its step-1 task goes out is replaced (by the shard deadline, or at once when
+ * Hazelcast reports its node gone), and the final parameters equal those of an uninterrupted
+ * embedded run with the same shard plan; in VIEWS mode the clustered run equals the embedded one.
  */
 class ClusterKillTest {
-  private static final Path FASHION =
-      Path.of(System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist"));
 
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void sigkilledWorkerJvmIsReplacedAndTheRunMatchesTheUninterruptedOne() throws Exception {
-    assumeTrue(Files.isDirectory(FASHION), "needs Fashion-MNIST at " + FASHION);
-    Map<String, String> keys =
-        new TreeMap<>(
-            Map.of(
-                "dataset",
-                "fashion-mnist",
-                "data-dir",
-                FASHION.toString(),
-                "train-limit",
-                "96",
-                "m",
-                "8",
-                "k",
-                "3",
-                "width",
-                "0.25",
-                "max-steps",
-                "4",
-                "epochs",
-                "1",
-                "seed",
-                "11"));
-    TrainConfig config = TrainConfig.of(keys);
-    ImageSet train = Datasets.load("fashion-mnist", FASHION, Split.TRAIN).head(96);
-    Normalization norm = Datasets.normalization("fashion-mnist");
+    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    try (ClusterProcesses jvms = new ClusterProcesses(4, Map.of())) {
+      RunResult run =
+          runWithKill(
+              jvms,
+              CoordinatorOptions.of("kill-test", 2, ShardingMode.IMAGES).withDeadlineMs(5000));
+      assertThat(run.faults().reassigned()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  /**
+   * With deadline and heartbeat timeout far beyond the test's timeout, only the membership event
+   * can free the killed worker's shard: the run finishes, the death is counted with cause
+   * membership and no deadline expired.
+   */
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void workerWhoseNodeLeftIsEvictedAtOnceByTheMembershipEvent() throws Exception {
+    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    try (ClusterProcesses jvms = new ClusterProcesses(4, Map.of())) {
+      CoordinatorOptions patient =
+          new CoordinatorOptions(
+              "membership-test", 2, ShardingMode.IMAGES, 3_600_000, 1_000, 3_600_000, false);
+      RunResult run = runWithKill(jvms, patient);
+      assertThat(run.faults().deaths(Rejections.MEMBERSHIP)).isEqualTo(1);
+      assertThat(run.faults().timeouts()).as("no deadline expired").isZero();
+      assertThat(run.faults().deaths(Rejections.HEARTBEAT)).isZero();
+      assertThat(run.faults().evicted()).isEqualTo(1);
+    }
+  }
+
+  /** Runs with w1 SIGKILLed as its step-1 task leaves; checks what every kill run must hold. */
+  private static RunResult runWithKill(ClusterProcesses jvms, CoordinatorOptions options)
+      throws Exception {
+    TrainConfig config = jvms.config();
+    ImageSet train = jvms.images();
     RunResult clean =
         EmbeddedRun.run(
-            config, train, norm, CoordinatorOptions.of("clean", 2, ShardingMode.IMAGES));
-
-    String cluster = "relreason-test-" + UUID.randomUUID();
+            config,
+            train,
+            Datasets.normalization("fashion-mnist"),
+            CoordinatorOptions.of("clean", 2, ShardingMode.IMAGES));
     List<Process> workers = new ArrayList<>();
-    Vertx vertx = ClusterSupport.start("127.0.0.1", List.of("127.0.0.1"), 5701, cluster).await();
+    Vertx vertx = ClusterSupport.start(jvms.settings()).await();
     try {
-      CoordinatorVerticle coordinator =
-          new CoordinatorVerticle(
-              CoordinatorOptions.of("kill-test", 2, ShardingMode.IMAGES).withDeadlineMs(5000),
-              config,
-              train);
+      CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
       vertx.deployVerticle(coordinator).await();
       AtomicBoolean killed = new AtomicBoolean();
       vertx
@@ -90,42 +90,52 @@ class ClusterKillTest {
                   workers.get(1).destroyForcibly(); // SIGKILL on Linux
                 }
               });
-      workers.add(spawn("w0", keys, cluster));
-      workers.add(spawn("w1", keys, cluster));
+      workers.add(jvms.worker("w0"));
+      workers.add(jvms.worker("w1"));
       RunResult run = coordinator.result().timeout(200, TimeUnit.SECONDS).await();
       assertThat(killed).isTrue();
       assertThat(run.steps()).isEqualTo(4);
-      assertThat(run.faults().reassigned()).isGreaterThanOrEqualTo(1);
       assertThat(run.finalParams())
           .as("parameters equal the uninterrupted run")
           .containsExactly(clean.finalParams());
       assertThat(workers.get(0).waitFor(60, TimeUnit.SECONDS)).as("w0 ends with the run").isTrue();
       assertThat(workers.get(0).exitValue()).isZero();
+      return run;
     } finally {
-      workers.forEach(Process::destroyForcibly);
       vertx.close().await();
     }
   }
 
-  private static Process spawn(String id, Map<String, String> keys, String cluster)
-      throws Exception {
-    String cp =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                cp,
-                "org.relreason.coordinator.cluster.ClusterMain",
-                "worker",
-                "--id",
-                id,
-                "--cluster-name",
-                cluster));
-    keys.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
-    File log = new File("target/cluster-kill-test-" + id + ".log");
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+  @Test
+  @Timeout(value = 240, unit = TimeUnit.SECONDS)
+  void viewsModeAcrossJvmsEqualsTheEmbeddedRun() throws Exception {
+    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    try (ClusterProcesses jvms = new ClusterProcesses(3, Map.of())) {
+      TrainConfig config = jvms.config();
+      ImageSet train = jvms.images();
+      RunResult embedded =
+          EmbeddedRun.run(
+              config,
+              train,
+              Datasets.normalization("fashion-mnist"),
+              CoordinatorOptions.of("embedded", 2, ShardingMode.VIEWS));
+      Vertx vertx = ClusterSupport.start(jvms.settings()).await();
+      try {
+        CoordinatorVerticle coordinator =
+            new CoordinatorVerticle(
+                CoordinatorOptions.of("views-test", 2, ShardingMode.VIEWS), config, train);
+        vertx.deployVerticle(coordinator).await();
+        jvms.worker("v0");
+        jvms.worker("v1");
+        RunResult run = coordinator.result().timeout(200, TimeUnit.SECONDS).await();
+        assertThat(run.steps()).isEqualTo(3);
+        assertThat(run.faults()).isEqualTo(new FaultCounters(0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertThat(run.finalParams())
+            .as("clustered VIEWS run equals the embedded one")
+            .containsExactly(embedded.finalParams());
+      } finally {
+        vertx.close().await();
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package org.relreason.coordinator;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.util.Arrays;
 import org.relreason.model.config.TrainConfig;
@@ -22,15 +23,21 @@ import org.relreason.worker.StatisticsLayout;
 
 /**
  * A test worker that registers properly, sends heartbeats, and then misbehaves on every task in one
- * way: never answers, answers with NaN gradients, answers for another step, or answers after the
- * deadline.
+ * way: never answers, answers with NaN gradients, answers for another step, answers after the
+ * deadline, or answers with garbage bytes, a frame claiming to be oversize, another protocol
+ * version, another run id, or a gradient of the wrong length.
  */
 final class RogueWorker extends VerticleBase {
   enum Kind {
     SILENT,
     NAN,
     STALE,
-    LATE
+    LATE,
+    GARBAGE,
+    OVERSIZE,
+    WRONG_VERSION,
+    WRONG_RUN,
+    WRONG_SHAPE
   }
 
   private final String id;
@@ -90,6 +97,29 @@ final class RogueWorker extends VerticleBase {
       case NAN -> message.reply(result(task, Float.NaN, 0));
       case STALE -> message.reply(result(task, 0f, 1000));
       case LATE -> vertx.setTimer(lateMs, t -> message.reply(result(task, 0f, 0)));
+      case GARBAGE -> {
+        // a plausible length prefix, then bytes that are no protobuf (an endless varint)
+        byte[] junk = new byte[60];
+        Arrays.fill(junk, (byte) 0xFF);
+        message.reply(Buffer.buffer().appendInt(junk.length).appendBytes(junk));
+      }
+      case OVERSIZE -> message.reply(Buffer.buffer().appendInt(Integer.MAX_VALUE).appendInt(0));
+      case WRONG_VERSION -> {
+        ShardResult r = result(task, 0f, 0);
+        message.reply(
+            r.toBuilder().setHeader(r.getHeader().toBuilder().setProtocolVersion(2)).build());
+      }
+      case WRONG_RUN -> {
+        ShardResult r = result(task, 0f, 0);
+        message.reply(
+            r.toBuilder().setHeader(r.getHeader().toBuilder().setRunId("another-run")).build());
+      }
+      case WRONG_SHAPE -> {
+        ShardResult r = result(task, 0f, 0);
+        float[] shorter = new float[layout.length() - 1];
+        message.reply(
+            r.toBuilder().setGradient(Tensors.float32(shorter, layout.length() - 1)).build());
+      }
     }
   }
 

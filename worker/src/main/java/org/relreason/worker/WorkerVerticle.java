@@ -6,11 +6,15 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.util.concurrent.TimeUnit;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.protocol.Addresses;
+import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
@@ -43,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * <p>The codecs of {@code org.relreason.protocol.Codecs} must be registered on the Vert.x instance
  * before deployment. {@link #start()} completes once the task consumer is registered and the
  * coordinator has accepted the worker; a refusal fails it with the coordinator's reason.
+ *
+ * <p>Heartbeats are requests: when {@value #MISSED_HEARTBEATS} in a row get no answer (the
+ * coordinator's JVM is gone) or the coordinator answers that it does not know this worker (it was
+ * restarted from a checkpoint), the worker registers again, once a second until a coordinator
+ * accepts it, and takes the run id and parameters of whichever coordinator that is. In a cluster
+ * shard results travel as the bytes of their protobuf encoding, which the coordinator decodes off
+ * its event loop.
  */
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
@@ -57,6 +68,12 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<Object> tasks;
   private MessageConsumer<Object> control;
   private final io.vertx.core.Promise<Disconnect> ended = io.vertx.core.Promise.promise();
+  private final ProtoCodec<ShardResult> resultCodec =
+      ProtoCodec.of(ShardResult.class, ShardResult.getDefaultInstance());
+  private static final int MISSED_HEARTBEATS = 3;
+  private int missed;
+  private boolean rejoining;
+  private long heartbeatEveryMs = 1000;
   private String runId = "";
   private long installedVersion = -1;
   private long heartbeatTimer = -1;
@@ -100,6 +117,12 @@ public final class WorkerVerticle extends VerticleBase {
         .onSuccess(this::startHeartbeats);
   }
 
+  /** The Vert.x cluster node id of this process, or {@code null} when not clustered. */
+  private String nodeId() {
+    ClusterManager manager = ((VertxInternal) vertx).clusterManager();
+    return manager == null ? null : manager.getNodeId();
+  }
+
   private Future<RegistrationReply> register() {
     WorkerHello hello =
         WorkerHello.newBuilder()
@@ -113,9 +136,14 @@ public final class WorkerVerticle extends VerticleBase {
             .setSoftwareVersion("0.1.0-SNAPSHOT")
             .build();
     observer.onMessage(Direction.SENT, Kind.CONTROL, hello.getSerializedSize());
+    DeliveryOptions delivery = new DeliveryOptions();
+    String node = nodeId();
+    if (node != null) {
+      delivery.addHeader(Headers.NODE_ID, node);
+    }
     return vertx
         .eventBus()
-        .request(Addresses.COORDINATOR_REGISTER, hello)
+        .request(Addresses.COORDINATOR_REGISTER, hello, delivery)
         .map(m -> (RegistrationReply) m.body())
         .onSuccess(r -> observer.onMessage(Direction.RECEIVED, Kind.CONTROL, r.getSerializedSize()))
         .compose(
@@ -147,14 +175,15 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void startHeartbeats(RegistrationReply reply) {
     runId = reply.getHeader().getRunId();
-    long every = Math.max(50, reply.getHeartbeatIntervalMs());
-    heartbeatTimer = vertx.setPeriodic(every, t -> sendHeartbeat());
+    missed = 0;
+    heartbeatEveryMs = Math.max(50, reply.getHeartbeatIntervalMs());
+    heartbeatTimer = vertx.setPeriodic(heartbeatEveryMs, t -> sendHeartbeat());
     observer.onRegistered(true);
     LOG.info("worker {} joined run {} ({})", id(), runId, Device.capabilities().getDeviceName());
   }
 
   private void sendHeartbeat() {
-    Heartbeat hb =
+    Heartbeat beat =
         Heartbeat.newBuilder()
             .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
             .setWorkerId(id())
@@ -162,8 +191,67 @@ public final class WorkerVerticle extends VerticleBase {
             .setLastStep(lastStep)
             .setTimestampUnixMillis(System.currentTimeMillis())
             .build();
-    observer.onMessage(Direction.SENT, Kind.CONTROL, hb.getSerializedSize());
-    vertx.eventBus().send(Addresses.HEARTBEAT, hb);
+    observer.onMessage(Direction.SENT, Kind.CONTROL, beat.getSerializedSize());
+    DeliveryOptions opts = new DeliveryOptions().setSendTimeout(heartbeatEveryMs * 2);
+    vertx
+        .eventBus()
+        .request(Addresses.HEARTBEAT, beat, opts)
+        .onComplete(
+            ar -> {
+              if (rejoining || stopping) {
+                return;
+              }
+              if (ar.succeeded() && ar.result().body() instanceof Heartbeat) {
+                missed = 0;
+              } else if (ar.succeeded()) {
+                rejoin("the coordinator does not know this worker: " + ar.result().body());
+              } else if (++missed >= MISSED_HEARTBEATS) {
+                rejoin(missed + " heartbeats unanswered (" + describe(ar.cause()) + ")");
+              }
+            });
+  }
+
+  private static String describe(Throwable t) {
+    return t instanceof ReplyException r ? r.failureType() + " " + r.getMessage() : t.toString();
+  }
+
+  /** Registers again until a coordinator accepts this worker; the process stays up meanwhile. */
+  private void rejoin(String why) {
+    if (rejoining || stopping || ended.future().isComplete()) {
+      return;
+    }
+    rejoining = true;
+    observer.onRegistered(false);
+    vertx.cancelTimer(heartbeatTimer);
+    LOG.warn("worker {}: coordinator lost ({}); registering again", id(), why);
+    tryRejoin(1);
+  }
+
+  private void tryRejoin(int attempt) {
+    if (stopping || ended.future().isComplete()) {
+      return;
+    }
+    register()
+        .onSuccess(
+            reply -> {
+              rejoining = false;
+              installedVersion = -1; // the new coordinator's parameters, whatever version we held
+              startHeartbeats(reply);
+            })
+        .onFailure(
+            e -> {
+              if (String.valueOf(e.getMessage()).contains("DUPLICATE_WORKER_ID")) {
+                // the coordinator still counts this worker as a member: it was not lost after all
+                rejoining = false;
+                heartbeatTimer = vertx.setPeriodic(heartbeatEveryMs, t -> sendHeartbeat());
+                return;
+              }
+              if (attempt % 10 == 1) {
+                LOG.info(
+                    "worker {}: registration attempt {} failed: {}", id(), attempt, e.toString());
+              }
+              vertx.setTimer(1000, t -> tryRejoin(attempt + 1));
+            });
   }
 
   private void onTask(Message<Object> message) {
@@ -195,10 +283,39 @@ public final class WorkerVerticle extends VerticleBase {
                         ? r.getImageCount()
                         : r.getImageCount() * task.getK();
                 observer.onShard(views, (System.nanoTime() - received) / 1e9);
-                message.reply(r);
+                reply(message, r);
               } else {
                 LOG.warn("worker {}: task failed: {}", id(), ar.cause().toString());
                 message.reply(error(Error.Code.INTERNAL, ar.cause().toString(), task.getHeader()));
+              }
+            });
+  }
+
+  /**
+   * Replies with the result; in a cluster as the bytes of its encoding, made off the event loop, so
+   * that the coordinator can decode them off its own (see the class comment).
+   */
+  private void reply(Message<Object> message, ShardResult result) {
+    if (!vertx.isClustered()) {
+      message.reply(result);
+      return;
+    }
+    vertx
+        .executeBlocking(
+            () -> {
+              io.vertx.core.buffer.Buffer bytes =
+                  io.vertx.core.buffer.Buffer.buffer(result.getSerializedSize() + Integer.BYTES);
+              resultCodec.encodeToWire(bytes, result);
+              return bytes;
+            },
+            false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                message.reply(ar.result());
+              } else {
+                message.reply(
+                    error(Error.Code.INTERNAL, ar.cause().toString(), result.getHeader()));
               }
             });
   }
@@ -229,9 +346,10 @@ public final class WorkerVerticle extends VerticleBase {
                 return Future.failedFuture(
                     "asked for parameter version " + version + ", got " + got);
               }
-              float[] params = Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
               return executor.executeBlocking(
                   () -> {
+                    float[] params =
+                        Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
                     computer.install(version, params);
                     return null;
                   },
@@ -248,18 +366,20 @@ public final class WorkerVerticle extends VerticleBase {
   private Future<ShardResult> images(ShardTask task) {
     int[] images = ints(task.getImageIndicesList());
     long t0 = System.nanoTime();
-    return executor
-        .executeBlocking(() -> computer.images(images, task.getEpoch()), true)
-        .map(
-            out ->
-                result(task, out.gradient(), t0)
-                    .setLossSum(out.stats().lossSum())
-                    .setPairCount(out.stats().pairs())
-                    .setPositivePairs(out.stats().positives())
-                    .setPositiveCorrect(out.stats().positivesCorrect())
-                    .setNegativeCorrect(out.stats().negativesCorrect())
-                    .setImageCount(images.length)
-                    .build());
+    // The result message (a copy of the whole gradient) is built on the executor too.
+    return executor.executeBlocking(
+        () -> {
+          var out = computer.images(images, task.getEpoch());
+          return result(task, out.gradient(), t0)
+              .setLossSum(out.stats().lossSum())
+              .setPairCount(out.stats().pairs())
+              .setPositivePairs(out.stats().positives())
+              .setPositiveCorrect(out.stats().positivesCorrect())
+              .setNegativeCorrect(out.stats().negativesCorrect())
+              .setImageCount(images.length)
+              .build();
+        },
+        true);
   }
 
   private Future<ShardResult> views(ShardTask task) {
@@ -285,9 +405,12 @@ public final class WorkerVerticle extends VerticleBase {
               observer.onMessage(Direction.RECEIVED, Kind.FEATURE_GRADIENTS, g.getSerializedSize());
               float[] d = Tensors.toFloats(g.getGradients(), "FeatureGradients.gradients");
               return executor.executeBlocking(
-                  () -> computer.backwardRows(key, images, rows, task.getEpoch(), d), true);
-            })
-        .map(grad -> result(task, grad, t0).setImageCount(rows.length).build());
+                  () -> {
+                    float[] grad = computer.backwardRows(key, images, rows, task.getEpoch(), d);
+                    return result(task, grad, t0).setImageCount(rows.length).build();
+                  },
+                  true);
+            });
   }
 
   /** View-major rows {@code v*M + n} of the task's view numbers {@code n*K + v}. */

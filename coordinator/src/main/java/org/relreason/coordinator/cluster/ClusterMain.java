@@ -2,7 +2,10 @@ package org.relreason.coordinator.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,6 +75,48 @@ public final class ClusterMain {
     @Option(names = "--hz-port", defaultValue = "5701", description = "first Hazelcast port to try")
     int hzPort;
 
+    @Option(
+        names = "--bus-port",
+        defaultValue = "0",
+        description = "event-bus port (0 = any free port; Kubernetes uses 5800)")
+    int busPort;
+
+    @Option(
+        names = "--discovery",
+        defaultValue = "tcp",
+        description = "how members find each other: tcp (the --members list) or kubernetes")
+    String discovery;
+
+    @Option(
+        names = "--k8s-service-dns",
+        description = "with --discovery kubernetes: the headless service's DNS name")
+    String k8sServiceDns;
+
+    @Option(
+        names = "--tls-key-store",
+        description = "PKCS12 key store of this node (turns on event-bus TLS with client certs)")
+    Path tlsKeyStore;
+
+    @Option(names = "--tls-trust-store", description = "PKCS12 trust store with the cluster's CA")
+    Path tlsTrustStore;
+
+    @Option(
+        names = "--tls-password-file",
+        description = "file with the stores' password (else env RELREASON_TLS_PASSWORD)")
+    Path tlsPasswordFile;
+
+    ClusterSettings settings() {
+      return new ClusterSettings(
+          host,
+          members,
+          hzPort,
+          clusterName,
+          busPort,
+          ClusterSettings.Discovery.parse(discovery),
+          k8sServiceDns,
+          ClusterSettings.Tls.of(tlsKeyStore, tlsTrustStore, tlsPasswordFile));
+    }
+
     TrainConfig trainConfig() throws Exception {
       Map<String, String> values = new LinkedHashMap<>();
       if (config != null) {
@@ -99,7 +144,10 @@ public final class ClusterMain {
     @Option(names = "--deadline-ms", defaultValue = "60000", description = "per-shard deadline")
     long deadlineMs;
 
-    @Option(names = "--run-id", description = "run id (default: random)")
+    @Option(
+        names = "--run-id",
+        description =
+            "run id (default: the one stored in checkpoint-dir by an earlier start, else random)")
     String runId;
 
     @CommandLine.Mixin MetricsOptions metrics = new MetricsOptions(9400);
@@ -117,15 +165,14 @@ public final class ClusterMain {
     @Override
     public Integer call() throws Exception {
       TrainConfig config = common.trainConfig();
+      ClusterSettings settings = common.settings();
       ImageSet train = Common.images(config);
       ShardingMode m = ShardingMode.valueOf(mode.toUpperCase(Locale.ROOT));
       CoordinatorOptions options =
-          CoordinatorOptions.of(runId == null ? UUID.randomUUID().toString() : runId, workers, m)
+          CoordinatorOptions.of(runId(runId, config.checkpointDir()), workers, m)
               .withDeadlineMs(deadlineMs);
       DashboardAccess access = dashboard.access();
-      Vertx vertx =
-          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
-              .await();
+      Vertx vertx = ClusterSupport.start(settings).await();
       try {
         CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
         coordinator.observer(
@@ -164,10 +211,9 @@ public final class ClusterMain {
     @Override
     public Integer call() throws Exception {
       TrainConfig config = common.trainConfig();
+      ClusterSettings settings = common.settings();
       ImageSet train = Common.images(config);
-      Vertx vertx =
-          ClusterSupport.start(common.host, common.members, common.hzPort, common.clusterName)
-              .await();
+      Vertx vertx = ClusterSupport.start(settings).await();
       try {
         WorkerMetrics observed = Observability.worker(vertx, metrics);
         WorkerVerticle worker = null;
@@ -194,6 +240,28 @@ public final class ClusterMain {
         vertx.close().await();
       }
     }
+  }
+
+  /**
+   * The run id: {@code given} if set; else, with a checkpoint directory, the id an earlier start of
+   * this run stored there (so a restarted coordinator keeps its run id); else a random one. The id
+   * in use is stored in {@code checkpointDir/run-id} (written atomically).
+   */
+  static String runId(String given, String checkpointDir) throws IOException {
+    if (checkpointDir.isEmpty()) {
+      return given != null ? given : UUID.randomUUID().toString();
+    }
+    Path dir = Path.of(checkpointDir);
+    Path file = dir.resolve("run-id");
+    String stored = Files.isRegularFile(file) ? Files.readString(file).strip() : null;
+    String id = given != null ? given : stored != null ? stored : UUID.randomUUID().toString();
+    if (!id.equals(stored)) {
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, "run-id", ".tmp");
+      Files.writeString(tmp, id + "\n");
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return id;
   }
 
   public static void main(String[] args) {

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
@@ -14,39 +16,92 @@ import org.relreason.protocol.Codecs;
 
 /**
  * A clustered Vert.x that joins only the configured members: Hazelcast from {@link
- * ConfigUtil#loadConfig()} (which keeps Vert.x's {@code __vertx.*} map settings), TCP-IP join with
- * an explicit member list, multicast and auto-detection off, phone-home off, bound to one
- * interface; the event bus on the same host. (A member written {@code host:5701-5710} throws in
- * Hazelcast 5.6: list hosts and rely on port auto-increment.)
+ * ConfigUtil#loadConfig()} (which keeps Vert.x's {@code __vertx.*} map settings), either a TCP-IP
+ * join with an explicit member list or Hazelcast's Kubernetes discovery by DNS lookup, multicast
+ * and auto-detection always off, phone-home off, bound to one interface; the event bus on the same
+ * host, optionally with TLS and required client certificates. (A member written {@code
+ * host:5701-5710} throws in Hazelcast 5.6: list hosts and rely on port auto-increment.)
+ *
+ * <p>Hazelcast's open-source edition has no TLS for its own member-to-member traffic; it carries
+ * only membership and the event-bus subscription map. Tensors travel on the event bus, which is
+ * what {@link ClusterSettings.Tls} protects.
  */
 public final class ClusterSupport {
+  /** Hazelcast's property naming the Kubernetes service whose DNS records list the members. */
+  static final String SERVICE_DNS = "service-dns";
+
   private ClusterSupport() {}
 
-  /**
-   * @param host address this node binds and advertises, e.g. {@code 127.0.0.1}
-   * @param members hosts of the cluster's members (including this one)
-   * @param hazelcastPort first Hazelcast port to try (auto-increments when taken)
-   * @param clusterName Hazelcast cluster name: members of another cluster on the same hosts and
-   *     ports are not joined (two runs on one machine stay apart)
-   */
+  /** As {@link #start(ClusterSettings)} with TCP-IP members, any event-bus port and no TLS. */
   public static Future<Vertx> start(
       String host, List<String> members, int hazelcastPort, String clusterName) {
+    return start(
+        new ClusterSettings(
+            host,
+            members,
+            hazelcastPort,
+            clusterName,
+            0,
+            ClusterSettings.Discovery.TCP,
+            null,
+            null));
+  }
+
+  /** Starts a clustered Vert.x with the relreason codecs registered. */
+  public static Future<Vertx> start(ClusterSettings settings) {
+    return Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(eventBusOptions(settings)))
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
+        .buildClustered()
+        .onSuccess(Codecs::registerAll);
+  }
+
+  /** The Hazelcast configuration of {@code settings}: only the configured join method is on. */
+  public static Config hazelcastConfig(ClusterSettings settings) {
     Config hz = ConfigUtil.loadConfig();
-    hz.setClusterName(clusterName);
+    hz.setClusterName(settings.clusterName());
     hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.setProperty("hazelcast.local.localAddress", host);
+    hz.setProperty("hazelcast.local.localAddress", settings.host());
     NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(hazelcastPort).setPortAutoIncrement(true).setPublicAddress(host);
-    net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    net.setPort(settings.hazelcastPort())
+        .setPortAutoIncrement(true)
+        .setPublicAddress(settings.host());
+    net.getInterfaces().setEnabled(true).setInterfaces(List.of(settings.host()));
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
-    EventBusOptions bus = new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host);
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(bus))
-        .withClusterManager(new HazelcastClusterManager(hz))
-        .buildClustered()
-        .onSuccess(Codecs::registerAll);
+    join.getAwsConfig().setEnabled(false);
+    join.getGcpConfig().setEnabled(false);
+    join.getAzureConfig().setEnabled(false);
+    join.getEurekaConfig().setEnabled(false);
+    if (settings.discovery() == ClusterSettings.Discovery.KUBERNETES) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig()
+          .setEnabled(true)
+          .setProperty(SERVICE_DNS, settings.k8sServiceDns());
+    } else {
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+    }
+    return hz;
+  }
+
+  /** The event-bus options of {@code settings}: host, port, and TLS if configured. */
+  public static EventBusOptions eventBusOptions(ClusterSettings settings) {
+    EventBusOptions bus =
+        new EventBusOptions()
+            .setHost(settings.host())
+            .setPort(settings.busPort())
+            .setClusterPublicHost(settings.host());
+    ClusterSettings.Tls tls = settings.tls();
+    if (tls != null) {
+      bus.setSsl(true)
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setKeyCertOptions(
+              new PfxOptions().setPath(tls.keyStore().toString()).setPassword(tls.password()))
+          .setTrustOptions(
+              new PfxOptions().setPath(tls.trustStore().toString()).setPassword(tls.password()));
+    }
+    return bus;
   }
 }

@@ -1,0 +1,130 @@
+package org.relreason.coordinator;
+
+import io.vertx.core.buffer.Buffer;
+import org.relreason.protocol.ProtoCodec;
+import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.Tensors;
+import org.relreason.protocol.Validation;
+import org.relreason.protocol.v1.Error;
+import org.relreason.protocol.v1.Header;
+import org.relreason.protocol.v1.ShardResult;
+import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.worker.StatisticsLayout;
+
+/**
+ * Decodes and checks one shard's reply: the coordinator's gate between the wire and the gradient
+ * aggregation. Stateless apart from its configuration, so it runs on any thread (the coordinator
+ * calls it on the worker pool: for ResNet-34 a reply holds 21M floats, too long to handle on the
+ * event loop). Every refusal is a {@link ProtocolException} whose code names the reason.
+ */
+public final class ResultCheck {
+  private static final String TYPE = ShardResult.getDescriptor().getFullName();
+
+  private final String runId;
+  private final StatisticsLayout layout;
+  private final ShardingMode mode;
+  private final int k;
+  private final ProtoCodec<ShardResult> codec;
+
+  /**
+   * @param runId the run every result must belong to
+   * @param layout where the model's BatchNorm statistics sit in the flat parameter vector
+   * @param mode IMAGES results carry pair counts; VIEWS results carry none
+   * @param k views per image
+   * @param maxBytes largest encoded result accepted
+   */
+  public ResultCheck(
+      String runId, StatisticsLayout layout, ShardingMode mode, int k, int maxBytes) {
+    this.runId = runId;
+    this.layout = layout;
+    this.mode = mode;
+    this.k = k;
+    this.codec = new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes);
+  }
+
+  /** A validated shard result: the message and its full-length gradient (statistics in place). */
+  public record Accepted(ShardResult result, float[] gradient) {}
+
+  /** The worker answered with an {@code Error}: its own failure, not a refused message. */
+  public static final class WorkerAnsweredError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerAnsweredError(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * @param body the reply: a {@link ShardResult} (same JVM), the bytes of its length-prefixed
+   *     encoding (from another JVM), or anything else (refused as MALFORMED)
+   * @param step the step the result must be for
+   * @param version the parameter version it must be computed with
+   * @param shard the shard it must be for
+   * @throws ProtocolException naming why it is refused
+   * @throws WorkerAnsweredError if the worker sent an {@code Error}
+   */
+  public Accepted check(Object body, long step, long version, Shard shard) {
+    if (body instanceof Error e) {
+      throw new WorkerAnsweredError("worker answered " + e.getCode() + ": " + e.getDetail());
+    }
+    if (body instanceof Buffer bytes) {
+      body = codec.decodeFromWire(0, bytes);
+    }
+    if (!(body instanceof ShardResult r)) {
+      throw new ProtocolException(
+          Error.Code.MALFORMED,
+          TYPE,
+          "expected ShardResult, got " + (body == null ? "null" : body.getClass().getName()));
+    }
+    Header h = Validation.check(r, runId);
+    if (h.getStep() != step || h.getParamVersion() != version || r.getShardId() != shard.id()) {
+      throw new ProtocolException(
+          Error.Code.STALE,
+          TYPE,
+          "result for step "
+              + h.getStep()
+              + " version "
+              + h.getParamVersion()
+              + " shard "
+              + r.getShardId()
+              + ", expected step "
+              + step
+              + " version "
+              + version
+              + " shard "
+              + shard.id());
+    }
+    float[] g = Tensors.toFloats(r.getGradient(), "ShardResult.gradient");
+    float[] bn = Tensors.toFloats(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
+    if (g.length != layout.length()
+        || bn.length != layout.count()
+        || !layout.matches(r.getBnStatRangesList())) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          TYPE,
+          "gradient of "
+              + g.length
+              + " and "
+              + bn.length
+              + " statistics for a model of "
+              + layout.length()
+              + " and "
+              + layout.count());
+    }
+    long expectedPairs =
+        mode == ShardingMode.IMAGES ? (long) shard.positions().length * k * (k - 1) : 0;
+    if (r.getPairCount() != expectedPairs) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          TYPE,
+          "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
+    }
+    Validation.requireFinite(g, "ShardResult.gradient", TYPE);
+    Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", TYPE);
+    if (!Double.isFinite(r.getLossSum())) {
+      throw new ProtocolException(Error.Code.NON_FINITE, TYPE, "loss_sum is " + r.getLossSum());
+    }
+    layout.scatter(bn, g);
+    return new Accepted(r, g);
+  }
+}
