@@ -26,6 +26,8 @@ usage: $(basename "$0") (--local | --hosts FILE) [options] [-- extra args for ev
   --config FILE        run configuration JSON for every node
   --set KEY=VALUE      configuration key for every node (repeatable)
   --tls-dir DIR        event-bus TLS from gen-tls.sh: DIR/NAME.p12, DIR/truststore.p12, DIR/password
+  --metrics-port PORT  metrics port of the coordinator (default 9400); node i gets PORT+i; 0 = off
+  --dashboard-port P   dashboard port of the coordinator (default 8080; 0 = off)
 env: RELREASON_HOME (checkout with ./relreason on every host; default this one),
      RELREASON_SSH (default: ssh -o BatchMode=yes -o ConnectTimeout=10)
 USAGE
@@ -33,7 +35,7 @@ USAGE
 }
 
 local_mode=false hosts_file="" workers=2 run_dir="" cluster_name=relreason hz_port=5701
-mode=images config="" tls_dir=""
+mode=images config="" tls_dir="" metrics_port=9400 dashboard_port=8080
 sets=() extra=()
 while (($#)); do
   case $1 in
@@ -47,6 +49,8 @@ while (($#)); do
     --config) config=${2:?}; shift ;;
     --set) sets+=(--set "${2:?--set needs key=value}"); shift ;;
     --tls-dir) tls_dir=${2:?}; shift ;;
+    --metrics-port) metrics_port=${2:?}; shift ;;
+    --dashboard-port) dashboard_port=${2:?}; shift ;;
     --) shift; extra=("$@"); break ;;
     -h | --help) usage ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -56,6 +60,8 @@ done
 
 [[ $workers =~ ^[1-9][0-9]*$ ]] || die "--workers must be a positive integer, got '$workers'"
 [[ $hz_port =~ ^[0-9]+$ ]] || die "--hz-port must be a port number, got '$hz_port'"
+[[ $metrics_port =~ ^[0-9]+$ ]] || die "--metrics-port must be a port number, got '$metrics_port'"
+[[ $dashboard_port =~ ^[0-9]+$ ]] || die "--dashboard-port must be a port number, got '$dashboard_port'"
 home=${RELREASON_HOME:-$(cd "$here/.." && pwd)}
 
 hosts=()
@@ -122,8 +128,14 @@ for ((i = 0; i <= workers; i++)); do
     args+=(--tls-key-store "$tls_dir/$name.p12" --tls-trust-store "$tls_dir/truststore.p12"
       --tls-password-file "$tls_dir/password")
   fi
+  # every node its own metrics port, so that several on one host do not collide
+  if ((metrics_port == 0)); then
+    args+=(--metrics-port 0)
+  else
+    args+=(--metrics-port "$((metrics_port + i))")
+  fi
   if ((i == 0)); then
-    role=(coordinator --workers "$workers" --mode "$mode")
+    role=(coordinator --workers "$workers" --mode "$mode" --dashboard-port "$dashboard_port")
   else
     role=(worker --id "$name")
   fi

@@ -45,6 +45,7 @@ start() {
   local port=$((20000 + RANDOM % 20000))
   scripts/start-cluster.sh --local --workers 2 --run-dir "$run_dir" \
     --cluster-name "relreason-test-$$-$name-$RANDOM" --hz-port "$port" \
+    --metrics-port "$((port + 10))" --dashboard-port 0 \
     "${tls[@]}" "${small[@]}" "$@" >/dev/null
 }
 

@@ -78,7 +78,8 @@ final class ClusterProcesses implements AutoCloseable {
 
   /** Starts {@code ClusterMain worker --id id}. */
   Process worker(String id, String... more) throws IOException {
-    List<String> args = new ArrayList<>(List.of("worker", "--id", id));
+    // metrics off: parallel test JVMs must not all bind the default port 9401
+    List<String> args = new ArrayList<>(List.of("worker", "--id", id, "--metrics-port", "0"));
     args.addAll(List.of(more));
     return role("worker-" + id, args);
   }
@@ -88,7 +89,16 @@ final class ClusterProcesses implements AutoCloseable {
    */
   Process coordinator(String log, int workers, String... more) throws IOException {
     List<String> args =
-        new ArrayList<>(List.of("coordinator", "--workers", Integer.toString(workers)));
+        new ArrayList<>(
+            List.of(
+                "coordinator",
+                "--workers",
+                Integer.toString(workers),
+                // no dashboard (this launcher has none) and no metrics server on fixed ports
+                "--dashboard-port",
+                "0",
+                "--metrics-port",
+                "0"));
     args.addAll(List.of(more));
     return role(log, args);
   }
