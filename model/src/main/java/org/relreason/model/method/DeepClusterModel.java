@@ -2,6 +2,7 @@ package org.relreason.model.method;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.relreason.model.augment.AugmentationConfig;
+import org.relreason.model.config.ConfigException;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.eval.FeatureExtractor;
@@ -64,6 +65,16 @@ public final class DeepClusterModel extends ClassifierModel {
   @Override
   public void beforeEpoch(
       int epoch, ImageSet train, Normalization normalization, Optimizer optimizer) {
+    if (train.size() < clusters) {
+      throw new ConfigException(
+          "config key 'method': value 'deepcluster' clusters the training images into k = "
+              + clusters
+              + " pseudo-classes and "
+              + train.name()
+              + " has only "
+              + train.size()
+              + " (raise train-limit)");
+    }
     long t0 = System.nanoTime();
     float[] f = new FeatureExtractor(normalization).features(backbone(), train);
     int d = backbone().featureSize();
