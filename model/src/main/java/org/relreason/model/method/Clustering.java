@@ -53,11 +53,17 @@ public final class Clustering {
     return y;
   }
 
-  /** k-means (k-means++ seeding, Lloyd iterations) of rows; the cluster of each row. */
+  /** Lloyd iterations per clustering: DeepCluster's own (Faiss's default). */
+  public static final int ITERATIONS = 20;
+
+  /**
+   * k-means (k-means++ seeding, at most {@link #ITERATIONS} Lloyd iterations) of rows; the cluster
+   * of each row.
+   */
   public static int[] kMeans(double[][] x, int k, long seed) {
     // Smile draws its seeds from a per-thread generator
     MathEx.setSeed(seed);
-    return KMeans.fit(x, k, 100, 1e-4).y.clone();
+    return KMeans.fit(x, k, ITERATIONS, 1e-4).y.clone();
   }
 
   /**
