@@ -8,9 +8,10 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
+import org.relreason.model.method.Methods;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
-import org.relreason.model.train.RelationalModel;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,8 +60,7 @@ final class EvalCommand implements Callable<Integer> {
     put(values, "eval-test-limit", evalTestLimit);
     TrainConfig config = TrainConfig.of(values);
     ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
-    RelationalModel model =
-        RelationalModel.fromConfig(config, probe.channels(), probe.height(), probe.width());
+    PretrainModel model = Methods.build(config, probe);
     model.setParams(c.params());
     TrainJob.Evaluation e = TrainJob.evaluate(config, model.backbone());
     System.out.printf(

@@ -159,6 +159,61 @@ class MainTest {
     assertThat(eval.out()).contains("step 2").contains("linear top-1");
   }
 
+  @Test
+  void everyBaselineTrainsEndToEndAndNamesItsMethod(@TempDir Path dir) throws Exception {
+    for (String method : new String[] {"supervised", "simclr", "rotation", "random"}) {
+      JsonNode json = trainTiny(dir, method, "--method", method);
+      assertThat(json.get("method").asText()).isEqualTo(method);
+      assertThat(json.get("config").get("method").asText()).isEqualTo(method);
+      assertThat(json.get("linear_top1").asDouble()).as(method).isBetween(0.0, 1.0);
+      if (method.equals("random")) {
+        assertThat(json.get("steps").asLong()).isZero();
+      } else {
+        assertThat(json.get("steps").asLong()).as(method).isEqualTo(3);
+        assertThat(json.get("final_loss").asDouble()).as(method).isFinite();
+      }
+    }
+    // a baseline's checkpoint evaluates with the baseline's layout
+    trainTiny(
+        dir,
+        "rotation-ck",
+        "--method",
+        "rotation",
+        "--checkpoint-dir",
+        dir.resolve("ck").toString());
+    Run eval =
+        run(
+            "eval",
+            "--checkpoint",
+            dir.resolve("ck/checkpoint-3.rrck").toString(),
+            "--eval-train-limit",
+            "200",
+            "--eval-test-limit",
+            "100",
+            "--linear-epochs",
+            "2");
+    assertThat(eval.exit()).as(eval.err()).isZero();
+    assertThat(eval.out()).contains("step 3").contains("linear top-1");
+    Run tooFew =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--method",
+            "deepcluster",
+            "--train-limit",
+            "64",
+            "--max-steps",
+            "1",
+            "--m",
+            "8");
+    assertThat(tooFew.exit()).isNotZero();
+    assertThat(tooFew.err())
+        .contains("'deepcluster'")
+        .contains("train-limit")
+        .doesNotContain("\tat ");
+  }
+
   private static JsonNode trainTiny(Path dir, String name, String... extra) throws Exception {
     Path result = dir.resolve(name + ".json");
     java.util.List<String> args =

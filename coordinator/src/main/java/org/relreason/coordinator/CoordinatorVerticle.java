@@ -22,6 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.method.MethodKind;
+import org.relreason.model.nn.HeadKind;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.train.Adam;
 import org.relreason.model.train.Checkpoint;
@@ -194,6 +196,20 @@ public final class CoordinatorVerticle extends VerticleBase {
       throw new IllegalArgumentException(
           "config key 'label-fraction': the distributed trainer does not support semi-supervised"
               + " targets yet (use the single-process trainer)");
+    }
+    if (config.method() != MethodKind.RELATIONAL) {
+      throw new IllegalArgumentException(
+          "config key 'method': value '"
+              + config.method().id()
+              + "' is not supported by the parameter server, which trains relational reasoning"
+              + " only (use the single-process trainer: --workers 0)");
+    }
+    if (config.head() != HeadKind.MLP) {
+      throw new IllegalArgumentException(
+          "config key 'head': value '"
+              + config.head().id()
+              + "' is not supported by the parameter server, which trains the paper's relation"
+              + " head only (use the single-process trainer: --workers 0)");
     }
     this.options = options;
     this.config = config;

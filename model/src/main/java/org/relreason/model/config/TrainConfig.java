@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.nn.HeadKind;
 import org.relreason.model.nn.LossKind;
 
 /**
@@ -49,6 +51,8 @@ import org.relreason.model.nn.LossKind;
  * @param workers 0 = pre-train in this process; N &gt; 0 = the embedded parameter server with N
  *     worker verticles
  * @param sharding how the parameter server splits a minibatch: "images" or "views"
+ * @param method the pre-training method (relational reasoning or a baseline)
+ * @param head what scores a pair in relational reasoning (the paper's MLP or an ablation)
  */
 public record TrainConfig(
     String dataset,
@@ -77,7 +81,9 @@ public record TrainConfig(
     long checkpointEvery,
     String resultFile,
     int workers,
-    String sharding) {
+    String sharding,
+    MethodKind method,
+    HeadKind head) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -93,6 +99,11 @@ public record TrainConfig(
               "directory with the dataset's official files (default: /usr/share/datasets/fashion-mnist for fashion-mnist, else ./data)",
               ConfigKey.text()),
           new ConfigKey(
+              "method",
+              "relational",
+              "pre-training method: relational, supervised, simclr, rotation, deepcluster, infomax, random (no pre-training)",
+              s -> MethodKind.parse(s)),
+          new ConfigKey(
               "backbone",
               "conv4",
               "backbone: conv4, resnet8, resnet32, resnet56, resnet34",
@@ -102,7 +113,11 @@ public record TrainConfig(
               "1",
               "backbone width multiplier (Kolesnikov et al. 2019)",
               ConfigKey.real(0.0625, 16)),
-          new ConfigKey("k", "4", "augmented views per image (K >= 2)", ConfigKey.integer(2, 64)),
+          new ConfigKey(
+              "k",
+              "4",
+              "augmented views per image (K >= 2) of relational reasoning (the baselines use their own)",
+              ConfigKey.integer(2, 64)),
           new ConfigKey("m", "64", "images per minibatch (M >= 2)", ConfigKey.integer(2, 4096)),
           new ConfigKey("epochs", "1", "pre-training epochs", ConfigKey.integer(0, 100_000)),
           new ConfigKey(
@@ -121,6 +136,11 @@ public record TrainConfig(
               "pair aggregation: cat, sum, mean, max",
               s -> Aggregation.parse(s)),
           new ConfigKey(
+              "head",
+              "mlp",
+              "relation head: mlp (the paper's), dot (dot product of the features), encoder-dot (encoder, then dot product)",
+              s -> HeadKind.parse(s)),
+          new ConfigKey(
               "loss", "focal", "loss on relation logits: focal or bce", s -> LossKind.parse(s)),
           new ConfigKey("focal-gamma", "2", "focal loss gamma", ConfigKey.real(0, 10)),
           new ConfigKey(
@@ -128,7 +148,11 @@ public record TrainConfig(
               "0.5",
               "focal loss alpha (weight of positives)",
               ConfigKey.real(1e-6, 1 - 1e-6)),
-          new ConfigKey("lr", "0.001", "Adam learning rate", ConfigKey.real(1e-8, 1)),
+          new ConfigKey(
+              "lr",
+              "0.001",
+              "learning rate of Adam (the supervised baseline uses SGD at the paper's 0.1 instead)",
+              ConfigKey.real(1e-8, 1)),
           new ConfigKey(
               "seed",
               "1",
@@ -256,7 +280,9 @@ public record TrainConfig(
         (Long) v.get("checkpoint-every"),
         (String) v.get("result-file"),
         intOf(v, "workers"),
-        (String) v.get("sharding"));
+        (String) v.get("sharding"),
+        (MethodKind) v.get("method"),
+        (HeadKind) v.get("head"));
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -327,6 +353,8 @@ public record TrainConfig(
     m.put("result-file", resultFile);
     m.put("workers", Integer.toString(workers));
     m.put("sharding", sharding);
+    m.put("method", method.id());
+    m.put("head", head.id());
     return m;
   }
 

@@ -42,6 +42,24 @@ public final class FeatureExtractor {
 
   /** Features of every image of {@code images}, in order, with their labels. */
   public FeatureSet extract(Backbone backbone, ImageSet images) {
+    Objects.requireNonNull(images, "images");
+    if (!images.labeled()) {
+      throw new IllegalArgumentException(images.name() + " has no labels: cannot evaluate on it");
+    }
+    float[] features = features(backbone, images);
+    return new FeatureSet(
+        features,
+        images.labels().clone(),
+        images.size(),
+        backbone.featureSize(),
+        images.numClasses());
+  }
+
+  /**
+   * Features {@code [n, d]} (row-major) of every image of a set, labeled or not (DeepCluster
+   * clusters them).
+   */
+  public float[] features(Backbone backbone, ImageSet images) {
     Objects.requireNonNull(backbone, "backbone");
     check(images);
     int d = backbone.featureSize();
@@ -57,16 +75,13 @@ public final class FeatureExtractor {
       }
       System.arraycopy(batch, 0, features, from * d, batch.length);
     }
-    return new FeatureSet(features, images.labels().clone(), images.size(), d, images.numClasses());
+    return features;
   }
 
   private void check(ImageSet images) {
     Objects.requireNonNull(images, "images");
     if (images.size() == 0) {
       throw new IllegalArgumentException(images.name() + " is empty: nothing to evaluate");
-    }
-    if (!images.labeled()) {
-      throw new IllegalArgumentException(images.name() + " has no labels: cannot evaluate on it");
     }
     if (images.channels() != normalization.channels()) {
       throw new IllegalArgumentException(

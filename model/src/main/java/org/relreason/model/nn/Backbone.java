@@ -12,24 +12,28 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * #bind(INDArray)}; gradients are a flat array owned by the backbone (DL4J 1.0.0-M2.1 re-creates
  * its gradient view during backprop, so a gradient buffer cannot be shared; owners copy it).
  */
-public interface Backbone {
+public interface Backbone extends ParamBlock {
 
   /** Feature size D. */
   int featureSize();
 
   /** Number of values in the flat parameter vector (including batch-norm running statistics). */
+  @Override
   long numParams();
 
   /** The live flat parameter view. */
+  @Override
   INDArray params();
 
   /** The live flat gradient view, filled by {@link #backward(INDArray)}. */
+  @Override
   INDArray gradients();
 
   /**
    * Moves the parameters into the given view of length {@link #numParams()}, copying the current
    * values into it; from then on the backbone reads and writes its parameters there.
    */
+  @Override
   void bind(INDArray paramsView);
 
   /**
@@ -55,6 +59,7 @@ public interface Backbone {
    * step. Averaging these entries over workers is exact for the mean but only approximate for the
    * log10 std (the average is taken in log space).
    */
+  @Override
   boolean[] statisticsMask();
 
   /**

@@ -12,7 +12,7 @@ package org.relreason.model.train;
  * <p>Arithmetic is sequential in float/double on the JVM, so a step is bit-reproducible wherever it
  * runs; that is what lets a parameter server and a single process agree exactly.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
   private final double learningRate;
   private final double beta1;
   private final double beta2;
@@ -55,11 +55,13 @@ public final class Adam {
   }
 
   /** Steps taken so far. */
+  @Override
   public long steps() {
     return t;
   }
 
   /** Applies one update to {@code params} in place. */
+  @Override
   public void step(float[] params, float[] gradient) {
     if (params.length != m.length || gradient.length != m.length) {
       throw new IllegalArgumentException(
@@ -91,11 +93,13 @@ public final class Adam {
   }
 
   /** The optimizer state, for checkpoints. */
+  @Override
   public State state() {
     return new State(t, m.clone(), v.clone());
   }
 
   /** Restores a state taken from an optimizer of the same length. */
+  @Override
   public void restore(State s) {
     if (s.m().length != m.length || s.v().length != v.length) {
       throw new IllegalArgumentException(
@@ -104,6 +108,12 @@ public final class Adam {
     System.arraycopy(s.m(), 0, m, 0, m.length);
     System.arraycopy(s.v(), 0, v, 0, v.length);
     t = s.steps();
+  }
+
+  @Override
+  public void reset(int from, int to) {
+    java.util.Arrays.fill(m, from, to, 0f);
+    java.util.Arrays.fill(v, from, to, 0f);
   }
 
   /**

@@ -6,11 +6,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
 import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.HeadKind;
+import org.relreason.model.nn.MlpHead;
 import org.relreason.model.nn.PairAggregator;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.nn.RelationHead;
@@ -20,12 +23,14 @@ import org.relreason.model.nn.RelationHead;
  * [backbone | head]}), so that an optimizer, a checkpoint or a parameter server handles a single
  * array. The networks read their parameters from the shared vector; their gradients are copied into
  * the flat gradient vector after each backward. {@link #computeGradients} is the whole
- * forward/backward of one step; it changes no parameter.
+ * forward/backward of one step; it changes no parameter. The "head" is the paper's relation head or
+ * one of its ablations ({@link HeadKind}); the dot product has no parameters.
  */
-public final class RelationalModel {
+public final class RelationalModel implements PretrainModel {
   private final Backbone backbone;
-  private final RelationHead head;
+  private final PairScorer head;
   private final RelationalObjective objective;
+  private final int k;
   private final INDArray params;
   private final INDArray gradients;
   private final boolean[] statisticsMask;
@@ -45,33 +50,72 @@ public final class RelationalModel {
     this(Backbones.build(spec, seed, dtype), aggregation, loss, seed, dtype);
   }
 
-  /** Builds a model around a given backbone. */
+  /** Builds a model with the paper's relation head around a given backbone. */
   public RelationalModel(
       Backbone backbone, Aggregation aggregation, FocalLoss loss, long seed, DataType dtype) {
-    this(backbone, aggregation, loss, seed, dtype, RelationHead.Impl.NATIVE);
+    this(backbone, HeadKind.MLP, aggregation, loss, 2, seed, dtype);
   }
 
   /**
-   * Builds a model around a given backbone, with a chosen implementation of the relation head
-   * (tests compare the native one with Deeplearning4j's layers).
+   * Builds a model around a given backbone.
+   *
+   * @param backbone the backbone
+   * @param headKind the relation head or an ablation of it
+   * @param aggregation how pairs are joined (for the relation head)
+   * @param loss the loss on relation logits
+   * @param k views per image the trainer builds
+   * @param seed seed of the head's initialisation is {@code seed + 1}
+   * @param dtype FLOAT for training, DOUBLE for gradient checks
    */
   public RelationalModel(
       Backbone backbone,
+      HeadKind headKind,
       Aggregation aggregation,
       FocalLoss loss,
+      int k,
+      long seed,
+      DataType dtype) {
+    this(backbone, headKind, aggregation, loss, k, seed, dtype, MlpHead.Impl.NATIVE);
+  }
+
+  /**
+   * As above, with a chosen implementation of the MLP heads (tests compare the native one with
+   * Deeplearning4j's layers).
+   */
+  public RelationalModel(
+      Backbone backbone,
+      HeadKind headKind,
+      Aggregation aggregation,
+      FocalLoss loss,
+      int k,
       long seed,
       DataType dtype,
-      RelationHead.Impl headImpl) {
+      MlpHead.Impl headImpl) {
     this.backbone = backbone;
+    this.k = k;
+    int d = backbone.featureSize();
     this.head =
-        new RelationHead(aggregation.outputSize(backbone.featureSize()), seed + 1, dtype, headImpl);
-    this.objective = new RelationalObjective(new PairAggregator(aggregation), head, loss);
+        switch (headKind) {
+          case MLP ->
+              new MlpPairScorer(
+                  new PairAggregator(aggregation),
+                  new RelationHead(aggregation.outputSize(d), seed + 1, dtype, headImpl));
+          case DOT -> new DotPairScorer(null, dtype);
+          case ENCODER_DOT ->
+              new DotPairScorer(
+                  new MlpHead(
+                      d, RelationHead.HIDDEN, DotPairScorer.ENCODED, seed + 1, dtype, headImpl),
+                  dtype);
+        };
+    this.objective = new RelationalObjective(head, loss);
     backboneSize = backbone.numParams();
     long total = backboneSize + head.numParams();
     params = Nd4j.create(dtype, 1, total);
     gradients = Nd4j.create(dtype, 1, total);
     backbone.bind(slice(params, 0, backboneSize));
-    head.bind(slice(params, backboneSize, total));
+    if (total > backboneSize) {
+      head.bind(slice(params, backboneSize, total));
+    }
     statisticsMask = new boolean[(int) total];
     System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
     System.arraycopy(
@@ -93,8 +137,10 @@ public final class RelationalModel {
     long seed = initSeed(config);
     return new RelationalModel(
         Backbones.buildFast(spec, seed, DataType.FLOAT),
+        config.head(),
         config.aggregation(),
         FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),
+        config.k(),
         seed,
         DataType.FLOAT);
   }
@@ -108,52 +154,71 @@ public final class RelationalModel {
     return row.get(interval(0, 1), interval(from, to));
   }
 
+  @Override
+  public MethodKind method() {
+    return MethodKind.RELATIONAL;
+  }
+
   /** The backbone (kept after pre-training; the head is dropped). */
+  @Override
   public Backbone backbone() {
     return backbone;
   }
 
-  /** The relation head. */
-  public RelationHead head() {
+  /** The relation head (or the ablation in its place). */
+  public PairScorer head() {
     return head;
   }
 
+  @Override
+  public int viewsPerImage() {
+    return k;
+  }
+
   /** Number of values in the flat vector. */
+  @Override
   public long numParams() {
     return params.length();
   }
 
   /** Number of leading values that belong to the backbone. */
+  @Override
   public long backboneParams() {
     return backboneSize;
   }
 
   /** The live flat parameter vector {@code [1, n]}. */
+  @Override
   public INDArray params() {
     return params;
   }
 
   /** The live flat gradient vector {@code [1, n]}, written by {@link #computeGradients}. */
+  @Override
   public INDArray gradients() {
     return gradients;
   }
 
   /** Positions of batch-norm running statistics (see {@link Backbone#statisticsMask()}). */
+  @Override
   public boolean[] statisticsMask() {
     return statisticsMask.clone();
   }
 
   /** A copy of the parameters. */
+  @Override
   public float[] paramsVector() {
     return params.toFloatVector();
   }
 
   /** A copy of the gradients. */
+  @Override
   public float[] gradientVector() {
     return gradients.toFloatVector();
   }
 
   /** Overwrites the parameters. */
+  @Override
   public void setParams(float[] values) {
     if (values.length != params.length()) {
       throw new IllegalArgumentException(
@@ -183,6 +248,23 @@ public final class RelationalModel {
     return out.stats();
   }
 
+  /** One step on a batch: the pair plan is semi-supervised when the batch carries labels. */
+  @Override
+  public StepStats computeGradients(Batch batch, PhaseTimer timer) {
+    return computeGradients(batch.views(), plan(batch), timer);
+  }
+
+  @Override
+  public double loss(Batch batch) {
+    return loss(batch.views(), plan(batch));
+  }
+
+  private static PairPlan plan(Batch batch) {
+    return batch.labels() == null
+        ? PairPlan.of(batch.m(), batch.viewsPerImage())
+        : PairPlan.withLabels(batch.m(), batch.viewsPerImage(), batch.labels());
+  }
+
   /** The mean loss of a step's views, forward only (for gradient checks and monitoring). */
   public double loss(INDArray views, PairPlan plan) {
     return objective.loss(backbone.forward(views, true), plan);
@@ -191,7 +273,9 @@ public final class RelationalModel {
   /** Copies the backbone's and the head's gradients into the flat gradient vector. */
   public void collectGradients() {
     slice(gradients, 0, backboneSize).assign(backbone.gradients());
-    slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
+    if (gradients.length() > backboneSize) {
+      slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
+    }
   }
 
   /** The objective, for callers that compute features elsewhere. */

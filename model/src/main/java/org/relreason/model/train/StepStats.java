@@ -2,6 +2,8 @@ package org.relreason.model.train;
 
 /**
  * What one forward/backward over a set of pairs produced, as sums so that shards add up exactly.
+ * The baselines report through the same record ({@link #ofClassification}): their samples count as
+ * "pairs" and "positives", and the positive accuracy is the accuracy of their pretext task.
  *
  * @param lossSum sum of per-pair losses (the loss is {@code lossSum / pairs})
  * @param pairs number of pair rows
@@ -17,6 +19,11 @@ public record StepStats(
     long positivesCorrect,
     long negatives,
     long negativesCorrect) {
+
+  /** Statistics of a classification-like objective: mean loss over n samples, correct of them. */
+  public static StepStats ofClassification(double meanLoss, long n, long correct) {
+    return new StepStats(meanLoss * n, n, n, correct, 0, 0);
+  }
 
   /** Mean loss over the pairs. */
   public double loss() {

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
@@ -19,6 +21,8 @@ import org.relreason.model.eval.KnnMonitor;
 import org.relreason.model.eval.LinearConfig;
 import org.relreason.model.eval.LinearEvaluator;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.method.MethodKind;
+import org.relreason.model.method.Methods;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
@@ -26,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code train} job in one process: load the dataset → pre-train with relational reasoning →
- * drop the head → linear evaluation and kNN monitor on the frozen backbone (and, if asked, on the
- * randomly initialised backbone under the same protocol) → {@link TrainResult}.
+ * The {@code train} job in one process: load the dataset → pre-train with the configured method
+ * (relational reasoning, a baseline, or nothing for {@code random}) → drop the head → linear
+ * evaluation and kNN monitor on the frozen backbone (and, if asked, on the randomly initialised
+ * backbone under the same protocol) → {@link TrainResult}.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -52,10 +57,13 @@ public final class TrainJob {
             : load(config, dir, Split.TRAIN, config.evalTrainLimit());
     ImageSet evalTest = load(config, dir, Split.TEST, config.evalTestLimit());
     LOG.info("pre-training on {}, evaluating on {} / {}", train, evalTrain, evalTest);
-    Pretrainer.Outcome outcome = pretrainer.pretrain(config, train, norm, listener);
+    PretrainModel model = Methods.build(config, train);
+    Pretrainer.Outcome outcome =
+        config.method() == MethodKind.RANDOM
+            ? new Pretrainer.Outcome(
+                new PretrainResult(0, 0, 0, 0, null, List.of(), Map.of()), model.paramsVector())
+            : pretrainer.pretrain(config, train, norm, listener);
     PretrainResult pre = outcome.result();
-    RelationalModel model =
-        RelationalModel.fromConfig(config, train.channels(), train.height(), train.width());
     model.setParams(outcome.params());
     Backbone trained = model.backbone();
     long e0 = System.nanoTime();
@@ -67,7 +75,8 @@ public final class TrainJob {
       BackboneSpec spec =
           new BackboneSpec(
               config.backbone(), config.width(), train.channels(), train.height(), train.width());
-      Backbone untrained = Backbones.build(spec, RelationalModel.initSeed(config), DataType.FLOAT);
+      Backbone untrained =
+          Backbones.buildFast(spec, RelationalModel.initSeed(config), DataType.FLOAT);
       random = evaluate(config, untrained, norm, evalTrain, evalTest);
       report(listener, config, "random_", random);
     }
@@ -77,6 +86,7 @@ public final class TrainJob {
     TrainResult result =
         new TrainResult(
             config.dataset(),
+            config.method().id(),
             config.backbone().id(),
             config.epochs(),
             pre.globalStep(),
@@ -84,7 +94,9 @@ public final class TrainJob {
             pre.viewsPerSecond(),
             lastEpoch == null ? null : lastEpoch.loss(),
             lastEpoch == null ? null : lastEpoch.positiveAccuracy(),
-            lastEpoch == null ? null : lastEpoch.negativeAccuracy(),
+            lastEpoch == null || Double.isNaN(lastEpoch.negativeAccuracy())
+                ? null
+                : lastEpoch.negativeAccuracy(),
             learned.linear == null ? null : learned.linear.testTop1(),
             learned.linear == null ? null : learned.linear.trainTop1(),
             learned.knn,

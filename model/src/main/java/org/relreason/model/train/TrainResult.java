@@ -9,14 +9,16 @@ import java.util.Map;
  * JSON with these names in snake_case).
  *
  * @param dataset dataset name
+ * @param method the pre-training method ({@code random}: none)
  * @param backbone backbone name
  * @param epochs epochs configured
  * @param steps steps completed in total
  * @param trainSeconds wall time of pre-training in this process
  * @param viewsPerSecond pre-training throughput
  * @param finalLoss mean loss of the last epoch
- * @param finalPositiveAccuracy last epoch's accuracy on positive pairs
- * @param finalNegativeAccuracy last epoch's accuracy on negative pairs
+ * @param finalPositiveAccuracy last epoch's accuracy on positive pairs (a baseline: the accuracy of
+ *     its pretext task)
+ * @param finalNegativeAccuracy last epoch's accuracy on negative pairs (null for a baseline)
  * @param linearTop1 linear-evaluation top-1 on the test split
  * @param linearTrainTop1 linear classifier's top-1 on the evaluation training set
  * @param knnTop1 kNN-monitor top-1 on the test split
@@ -33,6 +35,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainResult(
     String dataset,
+    String method,
     String backbone,
     int epochs,
     long steps,

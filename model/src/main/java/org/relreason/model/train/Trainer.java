@@ -18,32 +18,38 @@ import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.method.MethodKind;
+import org.relreason.model.method.Methods;
 import org.relreason.model.nn.PairPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Self-supervised pre-training in one process, top to bottom: for each step, the minibatch of the
- * {@link MinibatchSchedule} → K augmented views per image (built for the next step while this one
- * computes) → {@link RelationalModel#computeGradients} → {@link Adam} on the flat vector →
- * progress, checkpoint. This is the reference a distributed run must reproduce.
+ * Pre-training in one process, top to bottom: for each step, the minibatch of the {@link
+ * MinibatchSchedule} → the method's augmented views per image (built for the next step while this
+ * one computes) → {@link PretrainModel#computeGradients} → the method's {@link Optimizer} (Adam, or
+ * SGD for the supervised baseline) on the flat vector → progress, checkpoint. Relational reasoning
+ * is one {@link PretrainModel}; the baselines are others ({@link Methods}). This is the reference a
+ * distributed run must reproduce.
  */
 public final class Trainer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private final TrainConfig config;
   private final ImageSet train;
-  private final RelationalModel model;
-  private final Adam adam;
+  private final PretrainModel model;
+  private final Optimizer optimizer;
   private final MinibatchSchedule schedule;
   private final ViewAugmenter augmenter;
   private final ExecutorService prefetch;
   private final PhaseTimer timer = new PhaseTimer();
   private final int[] knownLabels;
+  private final Normalization normalization;
   private int epoch;
   private int stepInEpoch;
   private long globalStep;
   private boolean resumeChecked;
+  private int preparedEpoch = -1;
 
   /**
    * @param config the run
@@ -53,12 +59,17 @@ public final class Trainer implements AutoCloseable {
   public Trainer(TrainConfig config, ImageSet train, Normalization normalization) {
     this.config = config;
     this.train = train;
-    this.model =
-        RelationalModel.fromConfig(config, train.channels(), train.height(), train.width());
-    this.adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
+    this.normalization = normalization;
+    if (config.method() == MethodKind.RANDOM) {
+      throw new ConfigException(
+          "config key 'method': value 'random' means no pre-training; there is nothing to train");
+    }
+    this.model = Methods.build(config, train);
     this.schedule = MinibatchSchedule.of(config, train.size());
+    this.optimizer = model.optimizer(config.learningRate(), schedule.totalSteps(config));
     AugmentationConfig aug =
-        AugmentationConfig.paper().withOutputSize(train.height(), train.width());
+        model.augmentation(
+            AugmentationConfig.paper().withOutputSize(train.height(), train.width()));
     this.augmenter = new ViewAugmenter(aug, normalization, config.augmentThreads());
     this.prefetch =
         Executors.newSingleThreadExecutor(
@@ -67,14 +78,33 @@ public final class Trainer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.knownLabels = knownLabels(config, train);
+    this.knownLabels = model.usesLabels() ? trueLabels(config, train) : knownLabels(config, train);
     NativeMemory.boundGarbage();
+  }
+
+  /** The labels of a method that trains on them (the supervised baseline). */
+  private static int[] trueLabels(TrainConfig config, ImageSet train) {
+    if (!train.labeled()) {
+      throw new ConfigException(
+          "config key 'method': value '"
+              + config.method().id()
+              + "' trains on labels and "
+              + train.name()
+              + " has none");
+    }
+    return train.labels().clone();
   }
 
   /** Labels the semi-supervised option may use (-1 = hidden), or null without that option. */
   private static int[] knownLabels(TrainConfig config, ImageSet train) {
     if (config.labelFraction() <= 0) {
       return null;
+    }
+    if (config.method() != MethodKind.RELATIONAL) {
+      throw new ConfigException(
+          "config key 'label-fraction': only relational reasoning uses it, not method '"
+              + config.method().id()
+              + "'");
     }
     if (!train.labeled()) {
       throw new ConfigException(
@@ -89,13 +119,13 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** The model being trained. */
-  public RelationalModel model() {
+  public PretrainModel model() {
     return model;
   }
 
   /** The optimizer. */
-  public Adam optimizer() {
-    return adam;
+  public Optimizer optimizer() {
+    return optimizer;
   }
 
   /** The minibatch schedule. */
@@ -115,14 +145,22 @@ public final class Trainer implements AutoCloseable {
 
   /** The pair plan of a minibatch (semi-supervised targets when labels are known). */
   public PairPlan plan(int[] images) {
+    int[] labels = labels(images);
+    return labels == null
+        ? PairPlan.of(images.length, config.k())
+        : PairPlan.withLabels(images.length, config.k(), labels);
+  }
+
+  /** The labels a step may see of its images, or null. */
+  private int[] labels(int[] images) {
     if (knownLabels == null) {
-      return PairPlan.of(images.length, config.k());
+      return null;
     }
     int[] labels = new int[images.length];
     for (int n = 0; n < images.length; n++) {
       labels[n] = knownLabels[images[n]];
     }
-    return PairPlan.withLabels(images.length, config.k(), labels);
+    return labels;
   }
 
   /**
@@ -162,6 +200,10 @@ public final class Trainer implements AutoCloseable {
       timer.start();
       float[] views = next.join();
       timer.stop(Phase.AUGMENT);
+      if (preparedEpoch != epoch) {
+        model.beforeEpoch(epoch, train, normalization, optimizer);
+        preparedEpoch = epoch;
+      }
       int[] images = schedule.images(epoch, stepInEpoch);
       int nextEpoch = stepInEpoch + 1 == spe ? epoch + 1 : epoch;
       int nextStep = stepInEpoch + 1 == spe ? 0 : stepInEpoch + 1;
@@ -170,7 +212,7 @@ public final class Trainer implements AutoCloseable {
       epochStats = epochStats == null ? last : epochStats.plus(last);
       globalStep++;
       double seconds = (System.nanoTime() - t0) / 1e9;
-      double vps = (globalStep - startStep) * (double) config.m() * config.k() / seconds;
+      double vps = (globalStep - startStep) * (double) config.m() * model.viewsPerImage() / seconds;
       listener.onStep(new StepReport(epoch, stepInEpoch, spe, globalStep, total, last, vps));
       boolean epochEnds = nextStep == 0;
       if (epochEnds || globalStep == total) {
@@ -200,7 +242,7 @@ public final class Trainer implements AutoCloseable {
         steps,
         globalStep,
         seconds,
-        steps == 0 ? 0 : steps * (double) config.m() * config.k() / seconds,
+        steps == 0 ? 0 : steps * (double) config.m() * model.viewsPerImage() / seconds,
         last,
         history,
         phases);
@@ -209,7 +251,7 @@ public final class Trainer implements AutoCloseable {
   private CompletableFuture<float[]> submitViews(int e, int s) {
     int[] images = schedule.images(e, s);
     return CompletableFuture.supplyAsync(
-        () -> augmenter.views(train, images, config.k(), config.seed(), e), prefetch);
+        () -> augmenter.views(train, images, model.viewsPerImage(), config.seed(), e), prefetch);
   }
 
   /** One optimisation step on given views of the given images. */
@@ -217,8 +259,11 @@ public final class Trainer implements AutoCloseable {
     INDArray x =
         Nd4j.createFromArray(views)
             .reshape(
-                (long) config.k() * images.length, train.channels(), train.height(), train.width());
-    StepStats stats = model.computeGradients(x, plan(images), timer);
+                (long) model.viewsPerImage() * images.length,
+                train.channels(),
+                train.height(),
+                train.width());
+    StepStats stats = model.computeGradients(new Batch(x, images, labels(images)), timer);
     // the step's input is ours: free its native buffer now rather than at the next GC
     x.close();
     float[] gradient = model.gradientVector();
@@ -242,7 +287,7 @@ public final class Trainer implements AutoCloseable {
     }
     timer.start();
     float[] params = model.paramsVector();
-    adam.step(params, gradient);
+    optimizer.step(params, gradient);
     model.setParams(params);
     timer.stop(Phase.OPTIMIZER);
     return stats;
@@ -251,7 +296,7 @@ public final class Trainer implements AutoCloseable {
   /** The state to continue from. */
   public Checkpoint checkpoint() {
     return new Checkpoint(
-        config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), adam.state());
+        config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), optimizer.state());
   }
 
   /** Continues from a checkpoint of a run with the same model-defining configuration. */
@@ -270,7 +315,7 @@ public final class Trainer implements AutoCloseable {
           "checkpoint " + from + " was written by a different run: " + String.join(", ", diff));
     }
     model.setParams(c.params());
-    adam.restore(c.adam());
+    optimizer.restore(c.adam());
     epoch = c.epoch();
     stepInEpoch = c.stepInEpoch();
     globalStep = c.globalStep();

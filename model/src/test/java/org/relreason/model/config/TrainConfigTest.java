@@ -26,6 +26,27 @@ class TrainConfigTest {
   }
 
   @Test
+  void methodAndHeadKeysDefaultToThePapersAndAreModelDefining() {
+    TrainConfig c = TrainConfig.defaults();
+    assertThat(c.method()).isEqualTo(org.relreason.model.method.MethodKind.RELATIONAL);
+    assertThat(c.head()).isEqualTo(org.relreason.model.nn.HeadKind.MLP);
+    TrainConfig s = TrainConfig.of(Map.of("method", "SimCLR", "head", "encoder-dot"));
+    assertThat(s.method()).isEqualTo(org.relreason.model.method.MethodKind.SIMCLR);
+    assertThat(s.head()).isEqualTo(org.relreason.model.nn.HeadKind.ENCODER_DOT);
+    assertThat(TrainConfig.of(s.asMap())).isEqualTo(s);
+    assertThat(s.modelDefiningKeys()).containsEntry("method", "simclr");
+    assertThat(s.modelDefiningKeys()).containsEntry("head", "encoder-dot");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("method", "byol")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'method'")
+        .hasMessageContaining("'byol'")
+        .hasMessageContaining("relational, supervised, simclr, rotation, deepcluster");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("head", "cosine")))
+        .hasMessageContaining("'head'")
+        .hasMessageContaining("mlp, dot or encoder-dot");
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreRejectedNamingTheKey() {
     assertThatThrownBy(() -> TrainConfig.of(Map.of("views", "4")))
         .isInstanceOf(ConfigException.class)

@@ -12,6 +12,7 @@ import org.relreason.model.nn.BackboneKind;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
 import org.relreason.model.nn.FocalLoss;
+import org.relreason.model.nn.HeadKind;
 import org.relreason.model.nn.LossKind;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.nn.RelationHead;
@@ -48,8 +49,10 @@ class FastPathStepTest {
     RelationalModel dl4j =
         new RelationalModel(
             Backbones.build(spec, 42, dtype),
+            HeadKind.MLP,
             Aggregation.CAT,
             loss,
+            4,
             42,
             dtype,
             RelationHead.Impl.DL4J);

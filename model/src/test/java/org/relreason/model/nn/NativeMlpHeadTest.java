@@ -10,13 +10,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.DoublePrecision;
 
 /**
- * The native relation head ({@link org.relreason.model.nn.fast.NativeRelationHead}) against
- * Deeplearning4j's layers on the same parameters and inputs, in double: logits, the gradient of the
- * pair rows, and every entry of the flat gradient (including the running-statistic deltas), over
- * steps of different sizes and after the parameters are re-bound to a view of a larger vector.
+ * The native MLP heads (relation head; a multi-output head like SimCLR's projection) ({@link
+ * org.relreason.model.nn.fast.NativeMlpHead}) against Deeplearning4j's layers on the same
+ * parameters and inputs, in double: logits, the gradient of the pair rows, and every entry of the
+ * flat gradient (including the running-statistic deltas), over steps of different sizes and after
+ * the parameters are re-bound to a view of a larger vector.
  */
 @ExtendWith(DoublePrecision.class)
-class NativeRelationHeadTest {
+class NativeMlpHeadTest {
   // double rounding of different summation orders (batch-norm sums over the rows) stays below
   // 1e-9 relative; a wrong term would show at 1e-3 or above
   private static final double TOL = 1e-8;
@@ -35,6 +36,19 @@ class NativeRelationHeadTest {
       ref.params().addi(shift);
       step(fast, ref, Nd4j.randn(DataType.DOUBLE, rows, in).muli(2).addi(0.5), rows);
     }
+  }
+
+  @Test
+  void multiOutputHeadEqualsDl4jLayers() {
+    int in = 12;
+    MlpHead fast = new MlpHead(in, 32, 5, 9, DataType.DOUBLE, MlpHead.Impl.NATIVE);
+    MlpHead ref = new MlpHead(in, 32, 5, 9, DataType.DOUBLE, MlpHead.Impl.DL4J);
+    Nd4j.getRandom().setSeed(13);
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 40, in);
+    assertClose(fast.forward(x, true), ref.forward(x, true), "outputs");
+    INDArray dz = Nd4j.randn(DataType.DOUBLE, 40, 5).divi(40);
+    assertClose(fast.backward(dz.dup()), ref.backward(dz.dup()), "dL/drows");
+    assertClose(fast.gradients(), ref.gradients(), "flat gradient");
   }
 
   @Test
@@ -65,7 +79,7 @@ class NativeRelationHeadTest {
     return org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to);
   }
 
-  private static void step(RelationHead fast, RelationHead ref, INDArray pairs, int rows) {
+  private static void step(MlpHead fast, MlpHead ref, INDArray pairs, int rows) {
     INDArray zf = fast.forward(pairs, true);
     INDArray zr = ref.forward(pairs, true);
     assertClose(zf, zr, "logits");

@@ -10,10 +10,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The training forward and backward of the relation head (Linear → BatchNorm → LeakyReLU(0.01) →
- * Linear) written with GEMMs and row reductions on buffers kept between steps, on the parameters
- * and gradients of a Deeplearning4j {@code MultiLayerNetwork} of that shape (same flat layout, same
- * running-statistic deltas), so the two are interchangeable.
+ * The training forward and backward of a two-layer head (Linear → BatchNorm → LeakyReLU(0.01) →
+ * Linear: the relation head, SimCLR's projection) written with GEMMs and row reductions on buffers
+ * kept between steps, on the parameters and gradients of a Deeplearning4j {@code MultiLayerNetwork}
+ * of that shape (same flat layout, same running-statistic deltas), so the two are interchangeable.
  *
  * <p>Why: the Deeplearning4j layers took about 0.45 s of a 1.3 s Conv-4 step at K=16 (15,360 pair
  * rows), several times the three GEMMs' arithmetic (about 3 GFLOP); per-layer bookkeeping and fresh
@@ -23,7 +23,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * is {@code dx = gamma invstd (dy - mean(dy) - xhat mean(dy xhat))} (Ioffe and Szegedy 2015, sec.
  * 3). Not thread-safe.
  */
-public final class NativeRelationHead {
+public final class NativeMlpHead {
   private static final double EPS = FastConv4Backbone.EPS;
   private static final double DECAY = FastConv4Backbone.DECAY;
   private static final double LN10 = Math.log(10);
@@ -31,6 +31,7 @@ public final class NativeRelationHead {
 
   private final DataType dtype;
   private final int hidden;
+  private final int outputs;
   private final INDArray w1;
   private final INDArray b1;
   private final INDArray gamma;
@@ -57,7 +58,7 @@ public final class NativeRelationHead {
    *     key: {@code 0_W, 0_b, 1_gamma, 1_beta, 1_mean, 1_log10stdev, 3_W, 3_b}
    * @param gradients views of the matching gradients (same keys)
    */
-  public NativeRelationHead(Map<String, INDArray> params, Map<String, INDArray> gradients) {
+  public NativeMlpHead(Map<String, INDArray> params, Map<String, INDArray> gradients) {
     w1 = params.get("0_W");
     b1 = params.get("0_b");
     gamma = row(params.get("1_gamma"));
@@ -76,6 +77,7 @@ public final class NativeRelationHead {
     gB2 = row(gradients.get("3_b"));
     dtype = w1.dataType();
     hidden = (int) w1.size(1);
+    outputs = (int) w2.size(1);
     batchMean = Nd4j.create(dtype, 1, hidden);
     batchVar = Nd4j.create(dtype, 1, hidden);
     invStd = Nd4j.create(dtype, 1, hidden);
@@ -102,7 +104,7 @@ public final class NativeRelationHead {
       this.rows = rows;
       xhat = Nd4j.create(dtype, rows, hidden);
       act = Nd4j.create(dtype, rows, hidden);
-      logits = Nd4j.create(dtype, rows, 1);
+      logits = Nd4j.create(dtype, rows, outputs);
       dAct = Nd4j.create(dtype, rows, hidden);
       dPre = Nd4j.create(dtype, rows, hidden);
       dPairs = Nd4j.create(dtype, rows, in);
@@ -114,7 +116,7 @@ public final class NativeRelationHead {
 
   private INDArray pairs;
 
-  /** Logits {@code [P, 1]} of pair rows {@code [P, in]} (batch statistics; a fresh copy). */
+  /** Outputs {@code [P, out]} of rows {@code [P, in]} (batch statistics; a fresh copy). */
   public INDArray forward(INDArray pairRows) {
     long rows = pairRows.size(0);
     if (buffers == null || buffers.rows != rows || buffers.dPairs.size(1) != pairRows.size(1)) {
@@ -140,18 +142,19 @@ public final class NativeRelationHead {
   }
 
   /**
-   * Back-propagates {@code dL/dlogits [P, 1]} of the last {@link #forward}: writes every gradient
-   * view (running-statistic entries get Deeplearning4j's deltas) and returns {@code dL/dpairs}.
+   * Back-propagates {@code dL/doutputs [P, out]} of the last {@link #forward}: writes every
+   * gradient view (running-statistic entries get Deeplearning4j's deltas) and returns {@code
+   * dL/drows}.
    */
   public INDArray backward(INDArray logitGradient) {
     Buffers b = buffers;
     if (b == null || logitGradient.size(0) != b.rows) {
       throw new IllegalStateException("backward without a matching forward");
     }
-    INDArray dz = logitGradient.reshape(b.rows, 1).castTo(dtype);
+    INDArray dz = logitGradient.reshape(b.rows, outputs).castTo(dtype);
     // output layer: gW2 = act^T dz, gb2 = sum dz, dAct = dz W2^T
     Nd4j.gemm(b.act, dz, gW2, true, false, 1.0, 0.0);
-    gB2.assign(dz.sum(0).reshape(1, 1));
+    gB2.assign(dz.sum(0).reshape(1, outputs));
     Nd4j.gemm(dz, w2, b.dAct, false, true, 1.0, 0.0);
     // LeakyReLU: the output has the sign of its input, so the slope mask reads from act
     INDArray slope = b.act.gt(0).castTo(dtype).muli(1 - SLOPE).addi(SLOPE);

@@ -1,0 +1,29 @@
+package org.relreason.model.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A part of a model with its own flat parameters and gradients (a backbone, a head), so that an
+ * owner can place every part in one flat vector for the optimizer, the checkpoint and the parameter
+ * server. A part without parameters reports {@code numParams() == 0} and is never bound.
+ */
+public interface ParamBlock {
+
+  /** Number of values in the flat parameter vector (including batch-norm running statistics). */
+  long numParams();
+
+  /** The live flat parameter view. */
+  INDArray params();
+
+  /** The flat gradient array, filled by the part's backward. */
+  INDArray gradients();
+
+  /**
+   * Moves the parameters into the given view of length {@link #numParams()}, copying the current
+   * values into it; from then on the part reads its parameters there.
+   */
+  void bind(INDArray paramsView);
+
+  /** Positions of batch-norm running statistics (see {@link Backbone#statisticsMask()}). */
+  boolean[] statisticsMask();
+}
