@@ -57,17 +57,9 @@ public final class Rejections {
 
   /** The rejection reason of a protocol error code, or {@code null} if it is not a rejection. */
   public static String reasonOf(Error.Code code) {
-    return switch (code) {
-      case MALFORMED -> MALFORMED;
-      case OVERSIZE -> OVERSIZE;
-      case WRONG_PROTOCOL_VERSION -> PROTOCOL_VERSION;
-      case WRONG_MODEL_CONFIG -> CONFIG_HASH;
-      case WRONG_SHAPE -> SHAPE;
-      case NON_FINITE -> NON_FINITE;
-      case STALE -> STALE;
-      case DUPLICATE -> DUPLICATE;
-      default -> null;
-    };
+    // one mapping of codes to reasons: the metrics' enum (its labels are these strings)
+    RunObserver.Rejection r = RunObserver.Rejection.of(code);
+    return r == null ? null : r.label();
   }
 
   /** Counts one rejected message. */
