@@ -136,13 +136,34 @@ public final class FineTuner {
             .castTo(dtype);
     INDArray out = backbone.forward(input, true);
     float[] f = NdArrays.rowMajor(out.castTo(DataType.FLOAT));
-    java.util.Arrays.fill(grad, nb, grad.length, 0f);
     float[] dF = new float[b * d];
+    double loss = headBackward(flat, nb, d, c, f, batch.labels(), grad, dF);
+    INDArray eps = Nd4j.createFromArray(dF).reshape('c', b, d).castTo(dtype);
+    backbone.backward(eps);
+    float[] gb = backbone.gradients().toFloatVector();
+    System.arraycopy(gb, 0, grad, 0, nb);
+    NdArrays.release(eps);
+    NdArrays.release(input);
+    return loss;
+  }
+
+  /**
+   * The head's part of a step: mean cross-entropy of the features {@code f} ({@code b x d},
+   * row-major) under the head at {@code flat[nb..]}, its gradient written to {@code grad[nb..]} and
+   * the gradient with respect to the features to {@code dF} (both overwritten).
+   *
+   * @return the mean cross-entropy over the b rows
+   */
+  static double headBackward(
+      float[] flat, int nb, int d, int c, float[] f, int[] labels, float[] grad, float[] dF) {
+    int b = labels.length;
+    java.util.Arrays.fill(grad, nb, nb + c * d + c, 0f);
+    java.util.Arrays.fill(dF, 0, b * d, 0f);
     double[] z = new double[c];
     double loss = 0;
     for (int r = 0; r < b; r++) {
       logits(flat, nb, d, c, f, r, z);
-      int y = batch.label(r);
+      int y = labels[r];
       double max = Double.NEGATIVE_INFINITY;
       for (double v : z) {
         max = Math.max(max, v);
@@ -163,12 +184,6 @@ public final class FineTuner {
         }
       }
     }
-    INDArray eps = Nd4j.createFromArray(dF).reshape('c', b, d).castTo(dtype);
-    backbone.backward(eps);
-    float[] gb = backbone.gradients().toFloatVector();
-    System.arraycopy(gb, 0, grad, 0, nb);
-    NdArrays.release(eps);
-    NdArrays.release(input);
     return loss / b;
   }
 

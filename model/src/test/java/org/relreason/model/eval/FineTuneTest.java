@@ -95,4 +95,48 @@ class FineTuneTest {
     assertThat((double) p[0]).isCloseTo(1 - 1e-3, within(1e-6));
     assertThat((double) p[1]).isCloseTo(-1 + 1e-3, within(1e-6));
   }
+
+  @Test
+  void headGradientsMatchFiniteDifferences() {
+    int nb = 3; // a stand-in backbone block in front of the head
+    int d = 4;
+    int c = 3;
+    int b = 5;
+    java.util.Random r = new java.util.Random(11);
+    float[] flat = new float[nb + c * d + c];
+    for (int i = 0; i < flat.length; i++) {
+      flat[i] = (float) r.nextGaussian();
+    }
+    float[] f = new float[b * d];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) r.nextGaussian();
+    }
+    int[] y = {0, 2, 1, 2, 0};
+    float[] grad = new float[flat.length];
+    float[] dF = new float[b * d];
+    FineTuner.headBackward(flat, nb, d, c, f, y, grad, dF);
+    float[] g2 = new float[flat.length];
+    float[] dF2 = new float[b * d];
+    double h = 1e-2;
+    for (int i = nb; i < flat.length; i++) {
+      float keep = flat[i];
+      flat[i] = (float) (keep + h);
+      double up = FineTuner.headBackward(flat, nb, d, c, f, y, g2, dF2);
+      flat[i] = (float) (keep - h);
+      double down = FineTuner.headBackward(flat, nb, d, c, f, y, g2, dF2);
+      flat[i] = keep;
+      assertThat((double) grad[i]).as("head " + i).isCloseTo((up - down) / (2 * h), within(2e-4));
+    }
+    for (int i = 0; i < f.length; i++) {
+      float keep = f[i];
+      f[i] = (float) (keep + h);
+      double up = FineTuner.headBackward(flat, nb, d, c, f, y, g2, dF2);
+      f[i] = (float) (keep - h);
+      double down = FineTuner.headBackward(flat, nb, d, c, f, y, g2, dF2);
+      f[i] = keep;
+      assertThat((double) dF[i]).as("feature " + i).isCloseTo((up - down) / (2 * h), within(2e-4));
+    }
+    // the backbone block is the backbone's business: left as it was
+    assertThat(grad[0]).isZero();
+  }
 }
