@@ -221,8 +221,20 @@ public final class EvalProtocols {
           String.format(
               "t-SNE of %d %s test features (backbone pre-trained on %s); 2-D 10-NN purity %.3f",
               f.n(), data.dataset(), data.pretrainDataset(), r.embeddingPurity);
-      write(
-          Pictures.scatter(xy, f.labels(), f.numClasses(), title, PLOT_SIZE), config.picture(), r);
+      String footer =
+          String.format(
+              "t-SNE: Smile smile.manifold.TSNE, perplexity %g, %d iterations, seed %d; drawn with"
+                  + " Java2D",
+              config.tsne().perplexity(), config.tsne().iterations(), config.tsne().seed());
+      BufferedImage plot =
+          Pictures.scatter(
+              xy,
+              f.labels(),
+              ClassNames.of(data.dataset(), f.numClasses()),
+              title,
+              footer,
+              PLOT_SIZE);
+      write(plot, config.picture(), r);
     }
   }
 

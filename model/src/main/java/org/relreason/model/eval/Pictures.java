@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.relreason.model.data.ImageSet;
 
@@ -21,6 +22,9 @@ import org.relreason.model.data.ImageSet;
 public final class Pictures {
   /** Pixels per image pixel in the retrieval grid: 32x32 images become 64x64 cells. */
   private static final int SCALE = 2;
+
+  /** Width of the scatter plot's legend, right of the plot. */
+  public static final int LEGEND_WIDTH = 130;
 
   /** Frame width around each retrieval cell. */
   private static final int FRAME = 3;
@@ -114,25 +118,29 @@ public final class Pictures {
   }
 
   /**
-   * A scatter plot of 2-D points coloured by class, with a legend of the class indices.
+   * A scatter plot of 2-D points coloured by class, with a legend of the class names.
    *
    * @param xy {@code n x 2} coordinates
    * @param labels class of each point
-   * @param numClasses number of classes (legend entries)
+   * @param classNames one legend entry per class
    * @param title drawn at the top
-   * @param size side of the square picture in pixels, at least 200
+   * @param footer drawn small at the bottom (what made the picture), or empty
+   * @param size height of the picture in pixels (the plot is square; the legend adds {@link
+   *     #LEGEND_WIDTH} to the width), at least 200
    */
   public static BufferedImage scatter(
-      double[][] xy, int[] labels, int numClasses, String title, int size) {
+      double[][] xy, int[] labels, List<String> classNames, String title, String footer, int size) {
+    int numClasses = classNames.size();
     if (size < 200) {
       throw new IllegalArgumentException("plot size must be >= 200 pixels, got " + size);
     }
     if (xy.length != labels.length) {
       throw new IllegalArgumentException(xy.length + " points for " + labels.length + " labels");
     }
-    int legendW = 110;
+    int legendW = LEGEND_WIDTH;
     int top = 30;
     int margin = 12;
+    int bottom = 22;
     BufferedImage img = new BufferedImage(size + legendW, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
@@ -143,7 +151,7 @@ public final class Pictures {
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
       g.drawString(title, margin, 20);
       double[] box = bounds(xy);
-      int plot = size - top - margin;
+      int plot = size - top - bottom;
       g.setColor(Color.LIGHT_GRAY);
       g.setStroke(new BasicStroke(1f));
       g.drawRect(margin, top, plot, plot);
@@ -160,10 +168,13 @@ public final class Pictures {
       for (int c = 0; c < rows; c++) {
         int y = top + 8 + c * 16;
         g.setColor(classColor(c, numClasses));
-        g.fillOval(size + 4, y - 9, 10, 10);
+        g.fillOval(size - bottom + margin + 4, y - 9, 10, 10);
         g.setColor(Color.BLACK);
-        g.drawString("class " + c, size + 20, y);
+        g.drawString(classNames.get(c), size - bottom + margin + 20, y);
       }
+      g.setColor(Color.GRAY);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      g.drawString(footer, margin, size - 6);
     } finally {
       g.dispose();
     }

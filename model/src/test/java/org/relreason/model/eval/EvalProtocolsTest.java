@@ -195,7 +195,7 @@ class EvalProtocolsTest {
         EvalProtocols.run(Protocol.EMBEDDING, backbone(), data, quick().withPicture(emb));
     assertThat(e.embeddingPurity()).isBetween(0.0, 1.0);
     assertThat(javax.imageio.ImageIO.read(emb.toFile()).getWidth())
-        .isEqualTo(EvalProtocols.PLOT_SIZE + 110);
+        .isEqualTo(EvalProtocols.PLOT_SIZE + Pictures.LEGEND_WIDTH);
     Path json = dir.resolve("r.json");
     EvalProtocols.write(r, json);
     assertThat(Files.readString(json))

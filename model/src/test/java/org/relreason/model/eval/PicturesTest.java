@@ -44,9 +44,11 @@ class PicturesTest {
   void scatterDecodesAtTheRequestedSize(@TempDir Path dir) throws Exception {
     double[][] xy = {{0, 0}, {1, 1}, {2, 0.5}};
     Path file = dir.resolve("e.png");
-    Pictures.writePng(Pictures.scatter(xy, new int[] {0, 1, 2}, 3, "t", 300), file);
+    Pictures.writePng(
+        Pictures.scatter(xy, new int[] {0, 1, 2}, java.util.List.of("a", "b", "c"), "t", "f", 300),
+        file);
     BufferedImage img = ImageIO.read(file.toFile());
-    assertThat(img.getWidth()).isEqualTo(300 + 110);
+    assertThat(img.getWidth()).isEqualTo(300 + Pictures.LEGEND_WIDTH);
     assertThat(img.getHeight()).isEqualTo(300);
   }
 }
