@@ -164,10 +164,12 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (r.fractions() != null) {
       for (ProtocolResult.FractionResult f : r.fractions()) {
+        String percent =
+            java.math.BigDecimal.valueOf(Math.round(f.fraction() * 1e4) / 1e2)
+                .stripTrailingZeros()
+                .toPlainString();
         b.append(
-            String.format(
-                " | %g%% (%d labels): linear %.4f",
-                100 * f.fraction(), f.labels(), f.linearTop1()));
+            String.format(" | %s%% (%d labels): linear %.4f", percent, f.labels(), f.linearTop1()));
         if (f.fineTuneTop1() != null) {
           b.append(String.format(", fine-tune %.4f", f.fineTuneTop1()));
         }

@@ -125,6 +125,30 @@ class EvalProtocolsTest {
   }
 
   @Test
+  void grainEvaluatesOnTheCoarseLabelsOfCifar100Files(@TempDir Path dir) throws IOException {
+    // CIFAR-100 binary records: coarse label, fine label, 3072 pixel bytes; coarse = fine / 5 here
+    Path sub = Files.createDirectories(dir.resolve("cifar-100-binary"));
+    for (String split : new String[] {"train", "test"}) {
+      int n = split.equals("train") ? 60 : 20;
+      ImageSet lit = halves("c", n, 3, 32, split.length());
+      byte[] out = new byte[n * 3074];
+      for (int i = 0; i < n; i++) {
+        int fine = (i * 7) % 100;
+        out[i * 3074] = (byte) (fine / 5);
+        out[i * 3074 + 1] = (byte) fine;
+        System.arraycopy(lit.pixels(), i * 3072, out, i * 3074 + 2, 3072);
+      }
+      Files.write(sub.resolve(split + ".bin"), out);
+    }
+    EvalData data = EvalData.load("cifar100", RGB32, "cifar100-20", dir, 0, 0);
+    assertThat(data.train().numClasses()).isEqualTo(20);
+    assertThat(data.train().label(3)).isEqualTo(21 / 5);
+    ProtocolResult r = EvalProtocols.run(Protocol.GRAIN, backbone(), data, quick());
+    assertThat(r.dataset()).isEqualTo("cifar100-20");
+    assertThat(r.linearTop1()).isBetween(0.0, 1.0);
+  }
+
+  @Test
   void fractionsGiveOneResultPerFractionAndFineTuningLeavesTheBackboneAsItWas() {
     Backbone b = backbone();
     float[] before = b.params().toFloatVector();
