@@ -223,9 +223,13 @@ public final class EvalProtocols {
               f.n(), data.dataset(), data.pretrainDataset(), r.embeddingPurity);
       String footer =
           String.format(
-              "t-SNE: Smile smile.manifold.TSNE, perplexity %g, %d iterations, seed %d; drawn with"
+              "t-SNE: Smile smile.manifold.TSNE, perplexity %s, %d iterations, seed %d; drawn with"
                   + " Java2D",
-              config.tsne().perplexity(), config.tsne().iterations(), config.tsne().seed());
+              java.math.BigDecimal.valueOf(config.tsne().perplexity())
+                  .stripTrailingZeros()
+                  .toPlainString(),
+              config.tsne().iterations(),
+              config.tsne().seed());
       BufferedImage plot =
           Pictures.scatter(
               xy,
