@@ -187,12 +187,18 @@ class EvalProtocolsTest {
             .run(b, halves("t", 32, 3, 32, 7), halves("s", 8, 3, 32, 8), NORM);
     float[] after = b.params().toFloatVector();
     int movedStats = 0;
+    int movedWeights = 0;
     for (int i = 0; i < mask.length; i++) {
-      if (mask[i] && after[i] != before[i]) {
-        movedStats++;
+      if (after[i] != before[i]) {
+        if (mask[i]) {
+          movedStats++;
+        } else {
+          movedWeights++;
+        }
       }
     }
     assertThat(movedStats).as("batch-norm statistics updated in training mode").isPositive();
+    assertThat(movedWeights).as("backbone weights trained, not only the head").isPositive();
     assertThat(r.steps()).isEqualTo(16);
     assertThat(r.rateFactors()).containsExactly(1.0, 1.0, 0.1, 0.010000000000000002);
     assertThat(r.epochLosses().get(3)).isLessThan(r.epochLosses().get(0));
