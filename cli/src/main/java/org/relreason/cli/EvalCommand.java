@@ -8,19 +8,31 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
+import org.relreason.model.eval.EvalData;
+import org.relreason.model.eval.EvalProtocols;
+import org.relreason.model.eval.LinearConfig;
+import org.relreason.model.eval.Protocol;
+import org.relreason.model.eval.ProtocolConfig;
+import org.relreason.model.eval.ProtocolResult;
 import org.relreason.model.method.Methods;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eval}: linear evaluation and kNN monitor of the backbone in a checkpoint. */
+/**
+ * {@code eval}: linear evaluation and kNN monitor of the backbone in a checkpoint; with {@code
+ * --protocol P}, one of the paper's protocols ({@link EvalProtocols}) instead.
+ */
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Evaluates the backbone of a checkpoint (linear evaluation and kNN monitor).")
+    description =
+        "Evaluates the backbone of a checkpoint (linear evaluation and kNN monitor, or the"
+            + " protocol given by --protocol).")
 final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--checkpoint",
@@ -50,8 +62,18 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--eval-test-limit", paramLabel = "N", description = "test images used (0 = all)")
   String evalTestLimit;
 
+  @Mixin ProtocolOptions protocolOptions;
+
   @Override
   public Integer call() throws Exception {
+    if (protocolOptions.protocol != null) {
+      return runProtocol();
+    }
+    if (!protocolOptions.givenWithoutProtocol().isEmpty()) {
+      throw new IllegalArgumentException(
+          String.join(", ", protocolOptions.givenWithoutProtocol())
+              + ": only valid with --protocol");
+    }
     Checkpoint c = CheckpointStore.load(checkpoint);
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "data-dir", dataDir);
@@ -70,6 +92,100 @@ final class EvalCommand implements Callable<Integer> {
         e.linear() == null ? "n/a" : String.format("%.4f", e.linear().testTop1()),
         e.knn());
     return 0;
+  }
+
+  /** {@code eval --protocol P}: the backbone of the checkpoint through one protocol. */
+  private int runProtocol() throws Exception {
+    Protocol p = protocolOptions.protocol();
+    Checkpoint c = CheckpointStore.load(checkpoint);
+    Map<String, String> values = new LinkedHashMap<>(c.config());
+    put(values, "linear-epochs", linearEpochs);
+    put(values, "eval-train-limit", evalTrainLimit);
+    put(values, "eval-test-limit", evalTestLimit);
+    String evalDataset = protocolOptions.dataset(p, c.config().get("dataset"));
+    try {
+      Datasets.normalization(evalDataset);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dataset: " + e.getMessage(), e);
+    }
+    // --data-dir is the evaluation dataset's; the pre-training dataset stays where the checkpoint
+    // says unless it is the same dataset
+    boolean same = evalDataset.equals(c.config().get("dataset"));
+    if (same) {
+      put(values, "data-dir", dataDir);
+    }
+    TrainConfig config = TrainConfig.of(values);
+    if (config.linearEpochs() < 1) {
+      throw new IllegalArgumentException("--linear-epochs must be >= 1 for a protocol");
+    }
+    ProtocolConfig settings =
+        protocolOptions.config(
+            p,
+            LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
+            config.seed());
+    ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
+    PretrainModel model = Methods.build(config, probe);
+    model.setParams(c.params());
+    Path evalDir = Path.of(same || dataDir == null ? config.dataDir() : dataDir);
+    EvalData data =
+        EvalData.load(
+            config.dataset(),
+            EvalData.Geometry.of(probe),
+            evalDataset,
+            evalDir,
+            config.evalTrainLimit(),
+            config.evalTestLimit());
+    ProtocolResult r = EvalProtocols.run(p, model.backbone(), data, settings);
+    System.out.println(summary(checkpoint, c.globalStep(), r));
+    if (protocolOptions.resultFile != null) {
+      EvalProtocols.write(r, protocolOptions.resultFile);
+    }
+    return 0;
+  }
+
+  /** One line with the protocol's numbers. */
+  static String summary(Path checkpoint, long step, ProtocolResult r) {
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                "checkpoint %s (step %d), protocol %s, %s -> %s (%d train / %d test images):",
+                checkpoint,
+                step,
+                r.protocol(),
+                r.pretrainDataset(),
+                r.dataset(),
+                r.trainImages(),
+                r.testImages()));
+    if (r.linearTop1() != null) {
+      b.append(String.format(" linear top-1 %.4f", r.linearTop1()));
+    }
+    if (r.fineTuneTop1() != null) {
+      b.append(String.format(" fine-tune top-1 %.4f", r.fineTuneTop1()));
+    }
+    if (r.fractions() != null) {
+      for (ProtocolResult.FractionResult f : r.fractions()) {
+        String percent =
+            java.math.BigDecimal.valueOf(Math.round(f.fraction() * 1e4) / 1e2)
+                .stripTrailingZeros()
+                .toPlainString();
+        b.append(
+            String.format(" | %s%% (%d labels): linear %.4f", percent, f.labels(), f.linearTop1()));
+        if (f.fineTuneTop1() != null) {
+          b.append(String.format(", fine-tune %.4f", f.fineTuneTop1()));
+        }
+      }
+    }
+    if (r.precisionAtK() != null) {
+      b.append(String.format(" top-%d precision %.4f", r.retrievalK(), r.precisionAtK()));
+    }
+    if (r.embeddingPurity() != null) {
+      b.append(String.format(" t-SNE 10-NN purity %.4f", r.embeddingPurity()));
+    }
+    if (r.picture() != null) {
+      b.append(" picture ").append(r.picture());
+    }
+    b.append(String.format(" (%.1f s)", r.seconds()));
+    return b.toString();
   }
 
   private static void put(Map<String, String> m, String key, String value) {

@@ -7,6 +7,7 @@ import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.eval.FeatureExtractor;
 import org.relreason.model.eval.FeatureSet;
+import org.relreason.model.eval.ImageRetrieval;
 import org.relreason.model.train.RelationalModel;
 
 /**
@@ -69,30 +70,17 @@ final class Retrieval {
 
   /** The {@code k} gallery images nearest to gallery image {@code query}, nearest first. */
   List<Neighbour> neighbours(float[][] unit, int query, int k) {
-    if (query < 0 || query >= unit.length) {
-      throw new IllegalArgumentException(
-          "query " + query + " is outside the gallery of " + unit.length + " images");
-    }
-    List<Neighbour> all = new ArrayList<>(unit.length);
-    for (int i = 0; i < unit.length; i++) {
+    // the ranking is model/…/eval's, shared with the retrieval protocol
+    int[] order = ImageRetrieval.rank(unit, query);
+    List<Neighbour> all = new ArrayList<>(Math.min(k, order.length));
+    for (int i = 0; i < Math.min(k, order.length); i++) {
+      int j = order[i];
       double dot = 0;
-      for (int j = 0; j < unit[i].length; j++) {
-        dot += (double) unit[query][j] * unit[i][j];
+      for (int c = 0; c < unit[j].length; c++) {
+        dot += (double) unit[query][c] * unit[j][c];
       }
-      all.add(new Neighbour(i, gallery.label(i), dot));
+      all.add(new Neighbour(j, gallery.label(j), dot));
     }
-    // ties (duplicate images, a collapsed backbone) keep the query first, then gallery order
-    all.sort(
-        (a, b) -> {
-          int c = Double.compare(b.similarity(), a.similarity());
-          if (c != 0) {
-            return c;
-          }
-          if (a.index() == query || b.index() == query) {
-            return a.index() == query ? -1 : 1;
-          }
-          return Integer.compare(a.index(), b.index());
-        });
-    return all.subList(0, Math.min(k, all.size()));
+    return all;
   }
 }

@@ -1,0 +1,164 @@
+package org.relreason.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code eval --protocol}: a tiny real checkpoint through the protocols, and the flag checks. */
+class EvalProtocolCommandTest {
+  private static final String FMNIST =
+      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
+
+  @TempDir static Path dir;
+  private static Path checkpoint;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    PrintStream saved = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      int code = cl.execute(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    } finally {
+      System.setOut(saved);
+    }
+  }
+
+  @BeforeAll
+  static void trainTinyCheckpoint() {
+    Run r =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--max-steps",
+            "2",
+            "--m",
+            "8",
+            "--k",
+            "2",
+            "--width",
+            "0.5",
+            "--train-limit",
+            "64",
+            "--eval-train-limit",
+            "200",
+            "--eval-test-limit",
+            "60",
+            "--linear-epochs",
+            "1",
+            "--knn-k",
+            "10",
+            "--checkpoint-dir",
+            dir.resolve("ck").toString(),
+            "--dashboard-port",
+            "0");
+    assertThat(r.exit()).as(r.err()).isZero();
+    checkpoint = dir.resolve("ck/checkpoint-2.rrck");
+  }
+
+  private static Run eval(String... extra) {
+    String[] base = {"eval", "--checkpoint", checkpoint.toString()};
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return run(all);
+  }
+
+  @Test
+  void retrievalWritesItsJsonAndPicture() throws Exception {
+    Path json = dir.resolve("retrieval.json");
+    Path png = dir.resolve("retrieval.png");
+    Run r =
+        eval(
+            "--protocol",
+            "retrieval",
+            "--picture",
+            png.toString(),
+            "--result-file",
+            json.toString(),
+            "--picture-queries",
+            "3");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("protocol retrieval").contains("top-10 precision");
+    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("protocol").asText()).isEqualTo("retrieval");
+    assertThat(j.get("train_images").asInt()).isEqualTo(200);
+    assertThat(j.get("precision_at_k").asDouble()).isBetween(0.0, 1.0);
+    assertThat(ImageIO.read(png.toFile()).getHeight()).isEqualTo(3 * 74 + 4);
+  }
+
+  @Test
+  void fractionsGiveOneResultPerFraction() throws Exception {
+    Path json = dir.resolve("fractions.json");
+    Run r =
+        eval("--protocol", "fractions", "--fractions", "0.1,1", "--result-file", json.toString());
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode f = new ObjectMapper().readTree(json.toFile()).get("fractions");
+    assertThat(f).hasSize(2);
+    assertThat(f.get(0).get("labels").asInt()).isLessThan(f.get(1).get("labels").asInt());
+    assertThat(f.get(1).get("labels").asInt()).isEqualTo(200);
+  }
+
+  @Test
+  void badFlagsAreNamed() throws Exception {
+    assertThat(eval("--protocol", "bogus").err()).contains("--protocol").contains("retrieval");
+    assertThat(eval("--picture", "x.png").err()).contains("--picture: only valid with --protocol");
+    assertThat(eval("--protocol", "transfer").err())
+        .contains("--dataset")
+        .contains("fashion-mnist");
+    assertThat(eval("--protocol", "retrieval", "--retrieval-k", "0").err())
+        .contains("--retrieval-k must be >= 1");
+    assertThat(eval("--protocol", "fractions", "--fractions", "0.1,2").err())
+        .contains("--fractions")
+        .contains("2.0");
+    assertThat(eval("--protocol", "linear", "--picture", "x.png").err())
+        .contains("--picture: only the retrieval and embedding");
+    assertThat(eval("--protocol", "embedding", "--tsne-iterations", "abc").err())
+        .contains("--tsne-iterations must be an integer, got 'abc'");
+    assertThat(eval("--protocol", "transfer", "--dataset", "imagenet").err())
+        .contains("--dataset")
+        .contains("unknown dataset 'imagenet'");
+  }
+
+  @Test
+  void transferRefusesStl10ImagesForAFashionMnistBackbone() throws Exception {
+    // STL-10's official binary layout: 3x96x96 bytes per image, labels 1..10
+    Path stl = Files.createDirectories(dir.resolve("stl/stl10_binary"));
+    int n = 4;
+    Files.write(stl.resolve("train_X.bin"), new byte[n * 3 * 96 * 96]);
+    Files.write(stl.resolve("train_y.bin"), new byte[] {1, 2, 3, 4});
+    Files.write(stl.resolve("test_X.bin"), new byte[n * 3 * 96 * 96]);
+    Files.write(stl.resolve("test_y.bin"), new byte[] {1, 2, 3, 4});
+    Run r =
+        eval(
+            "--protocol",
+            "transfer",
+            "--dataset",
+            "stl10",
+            "--data-dir",
+            dir.resolve("stl").toString());
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err())
+        .contains("pre-trained on fashion-mnist (3x32x32 images)")
+        .contains("cannot take stl10's 3x96x96 images");
+  }
+}
