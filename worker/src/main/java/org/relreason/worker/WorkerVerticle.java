@@ -281,7 +281,7 @@ public final class WorkerVerticle extends VerticleBase {
                 int views =
                     task.getMode() == ShardingMode.VIEWS
                         ? r.getImageCount()
-                        : r.getImageCount() * task.getK();
+                        : r.getImageCount() * computer.model().viewsPerImage();
                 observer.onShard(views, (System.nanoTime() - received) / 1e9);
                 reply(message, r);
               } else {

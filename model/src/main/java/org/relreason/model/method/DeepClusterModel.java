@@ -47,6 +47,16 @@ public final class DeepClusterModel extends ClassifierModel {
     return MethodKind.DEEPCLUSTER;
   }
 
+  /**
+   * One cross-entropy term per image. (The loss is a class-weighted mean, normalised by the sum of
+   * the batch's class weights, so shard means weighted by this count would not give the minibatch's
+   * gradient; the parameter server refuses DeepCluster, see {@code ParameterServerSupport}.)
+   */
+  @Override
+  public long lossTerms(int images) {
+    return images;
+  }
+
   @Override
   public int viewsPerImage() {
     return 1;
