@@ -321,23 +321,6 @@ class MainTest {
         .contains("config key 'sharding': value 'views'")
         .contains("'simclr'")
         .doesNotContain("\tat ");
-    Run deepCluster =
-        run(
-            "train",
-            "--data-dir",
-            FMNIST,
-            "--train-limit",
-            "64",
-            "--dashboard-port",
-            "0",
-            "--method",
-            "deepcluster",
-            "--workers",
-            "2");
-    assertThat(deepCluster.exit()).isNotZero();
-    assertThat(deepCluster.err())
-        .contains("config key 'method': value 'deepcluster'")
-        .doesNotContain("\tat ");
   }
 
   @Test

@@ -21,7 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.method.DeepClusterModel;
 import org.relreason.model.nn.PairPlan;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
@@ -123,6 +126,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long loopStartNanos;
   private long loopStartStep = -1;
   private boolean running;
+  private Normalization normalization;
+  private int preparedEpoch = -1;
+  private double[] classWeights;
   private int workerThreads = -1;
   private long loopStart;
   private StepState current;
@@ -209,6 +215,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     this.config = config;
     this.set = set;
     this.configHash = ModelConfigHash.of(config);
+    this.normalization = Datasets.normalization(config.dataset());
+  }
+
+  /**
+   * The normalisation of the training images (default: the configured dataset's), which
+   * DeepCluster's clustering applies as the workers do. Set before deployment.
+   */
+  public CoordinatorVerticle normalization(Normalization n) {
+    this.normalization = n;
+    return this;
   }
 
   /**
@@ -578,7 +594,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       loopStartStep = step;
       loopStartNanos = t0;
     }
-    runStep()
+    prepareEpoch()
+        .compose(v -> runStep())
         .onSuccess(
             v -> {
               stepMillis.add((System.nanoTime() - t0) / 1e6);
@@ -615,6 +632,43 @@ public final class CoordinatorVerticle extends VerticleBase {
             List.copyOf(gradients),
             counters.snapshot(),
             seconds));
+  }
+
+  /**
+   * The method's start-of-epoch work, where the single-process trainer does it: before the first
+   * step of every epoch and before the first step after a start or resume. DeepCluster clusters the
+   * training set with the current parameters, re-initialises its head and the head's optimizer
+   * state; its tasks then carry their images' pseudo-labels and the class weights. Parameters that
+   * changed become a new version, which the workers fetch with their next task.
+   */
+  private Future<Void> prepareEpoch() {
+    if (preparedEpoch == epoch) {
+      return Future.succeededFuture();
+    }
+    int e = epoch;
+    return executor
+        .executeBlocking(
+            () -> {
+              model.beforeEpoch(e, set, normalization, optimizer);
+              float[] p = model.paramsVector();
+              boolean changed = !java.util.Arrays.equals(p, params);
+              if (changed) {
+                synchronized (paramsLock) {
+                  params = p;
+                }
+              }
+              return changed;
+            },
+            true)
+        .map(
+            changed -> {
+              preparedEpoch = e;
+              classWeights = model instanceof DeepClusterModel dc ? dc.classWeights() : null;
+              if (changed) {
+                version++;
+              }
+              return null;
+            });
   }
 
   private Future<Void> runStep() {
@@ -800,8 +854,18 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setM(config.m())
             .setDeadlineMs((int) Math.min(Integer.MAX_VALUE, options.deadlineMs()));
     if (options.mode() == ShardingMode.IMAGES) {
-      for (int p : shard.positions()) {
-        b.addImageIndices(st.images[p]);
+      int[] mine = new int[shard.positions().length];
+      for (int i = 0; i < mine.length; i++) {
+        mine[i] = st.images[shard.positions()[i]];
+        b.addImageIndices(mine[i]);
+      }
+      if (model instanceof DeepClusterModel dc) {
+        for (int y : dc.pseudoLabels(mine)) {
+          b.addLabels(y);
+        }
+        for (double w : classWeights) {
+          b.addClassWeights(w);
+        }
       }
     } else {
       for (int image : st.images) {

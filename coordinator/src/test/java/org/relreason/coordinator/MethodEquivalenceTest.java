@@ -48,7 +48,22 @@ class MethodEquivalenceTest {
       throws Exception {
     TrainConfig config =
         MethodReference.tinyConfig(STEPS, M, Map.of("method", method, "head", head));
-    ImageSet set = MethodReference.tinyLabeledImages();
+    check(config, MethodReference.tinyLabeledImages(), workers);
+  }
+
+  /**
+   * DeepCluster clusters on the coordinator before each epoch: 48 images of 2 classes (k = 20
+   * clusters) make 6 steps an epoch, so ten steps re-cluster once, with trained parameters, and
+   * re-initialise the head and its optimizer state in the middle of the run.
+   */
+  @ParameterizedTest(name = "deepcluster, {0} workers, images mode, M=7")
+  @CsvSource({"1", "2", "3"})
+  void deepClusterEqualsTheSingleProcessShardPlan(int workers) throws Exception {
+    TrainConfig config = MethodReference.tinyConfig(STEPS, M, Map.of("method", "deepcluster"));
+    check(config, MethodReference.tinyLabeledImages(48, 2), workers);
+  }
+
+  private static void check(TrainConfig config, ImageSet set, int workers) throws Exception {
     RunResult run = DistributedEquivalenceTest.embedded(config, set, workers, ShardingMode.IMAGES);
     List<Reference.Step> ref;
     float[] refParams;

@@ -55,10 +55,18 @@ final class MethodReference implements AutoCloseable {
 
   /** The pixels of {@link Reference#tinyImages()} with a label in [0, 4) per image. */
   static ImageSet tinyLabeledImages() {
-    byte[] pixels = new byte[24 * 3 * 16 * 16];
+    return tinyLabeledImages(24, 4);
+  }
+
+  /**
+   * {@code n} random 3-channel 16×16 images with random labels in [0, classes) (DeepCluster needs
+   * 10 × classes images at least).
+   */
+  static ImageSet tinyLabeledImages(int n, int classes) {
+    byte[] pixels = new byte[n * 3 * 16 * 16];
     new SplittableRandom(5).nextBytes(pixels);
-    int[] labels = new SplittableRandom(11).ints(24, 0, 4).toArray();
-    return new ImageSet("synthetic-labeled", 24, 3, 16, 16, pixels, labels, 4);
+    int[] labels = new SplittableRandom(11).ints(n, 0, classes).toArray();
+    return new ImageSet("synthetic-labeled", n, 3, 16, 16, pixels, labels, classes);
   }
 
   /** The step of (epoch, step) at the current parameters, its images split into shards. */
@@ -103,11 +111,17 @@ final class MethodReference implements AutoCloseable {
     return new Reference.Step(lossSum / terms, out);
   }
 
-  /** Runs {@code steps} steps (gradient, then the method's optimizer). */
+  /**
+   * Runs {@code steps} steps (the method's start-of-epoch work before each epoch's first step, as
+   * the trainer; the gradient; the method's optimizer).
+   */
   List<Reference.Step> train(int steps, int shards) {
     List<Reference.Step> out = new ArrayList<>();
     int perEpoch = schedule.stepsPerEpoch();
     for (int t = 0; t < steps; t++) {
+      if (t % perEpoch == 0) {
+        model.beforeEpoch(t / perEpoch, set, Reference.NORM, optimizer);
+      }
       Reference.Step s = step(t / perEpoch, t % perEpoch, shards);
       float[] p = model.paramsVector();
       optimizer.step(p, s.gradient());

@@ -9,6 +9,7 @@ import org.relreason.model.augment.ViewAugmenter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.method.DeepClusterModel;
 import org.relreason.model.method.Methods;
 import org.relreason.model.train.Batch;
 import org.relreason.model.train.PhaseTimer;
@@ -85,6 +86,22 @@ public final class ShardComputer implements AutoCloseable {
    * these images, {@code PairPlan.of(m, K)}): the gradient of the shard's mean loss.
    */
   public ImagesOutput images(int[] images, int epoch) {
+    return images(images, epoch, null, null);
+  }
+
+  /**
+   * As {@link #images(int[], int)}; for DeepCluster with the images' pseudo-labels and the class
+   * weights of the whole assignment, as the coordinator clustered them for the epoch (required
+   * then, ignored by the other methods).
+   */
+  public ImagesOutput images(int[] images, int epoch, int[] pseudoLabels, double[] classWeights) {
+    if (model instanceof DeepClusterModel dc) {
+      if (pseudoLabels == null || classWeights == null || classWeights.length == 0) {
+        throw new IllegalArgumentException(
+            "a DeepCluster shard needs its images' pseudo-labels and the class weights");
+      }
+      dc.setAssignment(images, pseudoLabels, classWeights);
+    }
     float[] views = augmenter.views(set, images, model.viewsPerImage(), config.seed(), epoch);
     INDArray x = Nd4j.createFromArray(views).reshape(shape(views.length / viewLength()));
     StepStats stats =
