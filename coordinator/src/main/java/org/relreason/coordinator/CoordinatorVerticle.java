@@ -76,9 +76,10 @@ import org.slf4j.LoggerFactory;
  * builds it, with that method's optimizer (Adam, or SGD with its schedule for the supervised
  * baseline). In IMAGES mode each shard's gradient is weighted by the method's count of loss terms
  * in the shard ({@link PretrainModel#lossTerms}: pairs for relational reasoning, anchors for
- * SimCLR, rotated views for RotationNet, images for the supervised baseline), which {@link
- * ResultCheck} also requires the worker's reply to state. What is refused: {@link
- * ParameterServerSupport}.
+ * SimCLR, rotated views for RotationNet, images for the supervised baseline and DeepCluster), which
+ * {@link ResultCheck} also requires the worker's reply to state. DeepCluster clusters here, with
+ * the master parameters, at each epoch start ({@code prepareEpoch}); its tasks carry the
+ * pseudo-labels. What is refused: {@link ParameterServerSupport}.
  *
  * <p>The shard plan depends only on the configured worker count, never on which workers are alive,
  * so a step's result does not depend on who computed what. All state lives on this verticle's event
