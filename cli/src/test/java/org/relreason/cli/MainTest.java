@@ -269,6 +269,61 @@ class MainTest {
   }
 
   @Test
+  void theEmbeddedParameterServerTrainsTheSupervisedBaseline(@TempDir Path dir) throws Exception {
+    JsonNode two =
+        trainTiny(
+            dir,
+            "supervised-2",
+            "--method",
+            "supervised",
+            "--workers",
+            "2",
+            "--dashboard-port",
+            "0");
+    assertThat(two.get("method").asText()).isEqualTo("supervised");
+    assertThat(two.get("config").get("workers").asText()).isEqualTo("2");
+    assertThat(two.get("steps").asLong()).isEqualTo(3);
+    assertThat(two.get("final_loss").asDouble()).isFinite().isPositive();
+    assertThat(two.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
+    assertThat(two.get("knn_top1").asDouble()).isBetween(0.0, 1.0);
+    // one worker is the single process, bit for bit, down to the evaluation
+    JsonNode single =
+        trainTiny(dir, "supervised-0", "--method", "supervised", "--dashboard-port", "0");
+    JsonNode one =
+        trainTiny(
+            dir,
+            "supervised-1",
+            "--method",
+            "supervised",
+            "--workers",
+            "1",
+            "--dashboard-port",
+            "0");
+    assertThat(one.get("final_loss").asDouble()).isEqualTo(single.get("final_loss").asDouble());
+    assertThat(one.get("linear_top1").asDouble()).isEqualTo(single.get("linear_top1").asDouble());
+    Run views =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--train-limit",
+            "64",
+            "--dashboard-port",
+            "0",
+            "--method",
+            "simclr",
+            "--workers",
+            "2",
+            "--sharding",
+            "views");
+    assertThat(views.exit()).isNotZero();
+    assertThat(views.err())
+        .contains("config key 'sharding': value 'views'")
+        .contains("'simclr'")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void benchPrintsOneLinePerSettingWithThePhaseSplit() {
     Run r =
         run(

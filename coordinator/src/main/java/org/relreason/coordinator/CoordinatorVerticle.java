@@ -21,14 +21,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
-import org.relreason.model.method.MethodKind;
-import org.relreason.model.nn.HeadKind;
+import org.relreason.model.data.Normalization;
+import org.relreason.model.method.DeepClusterModel;
 import org.relreason.model.nn.PairPlan;
-import org.relreason.model.train.Adam;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.MinibatchSchedule;
+import org.relreason.model.train.Optimizer;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.RelationalObjective;
 import org.relreason.model.train.StepReport;
@@ -55,6 +57,7 @@ import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
 import org.relreason.worker.Headers;
 import org.relreason.worker.ModelConfigHash;
+import org.relreason.worker.ParameterServerSupport;
 import org.relreason.worker.ShardComputer;
 import org.relreason.worker.StatisticsLayout;
 import org.relreason.worker.metrics.Traffic.Direction;
@@ -63,15 +66,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The parameter server. Owns the master parameters, Adam, the minibatch schedule and the step loop:
- * plan shards → send tasks → fan-in with deadlines (a shard that fails, times out or sends
- * non-finite numbers is recomputed by another worker in the same step) → aggregate in shard order
- * ({@link GradientAggregator}) → Adam → new parameter version → checkpoint. In VIEWS mode it also
- * runs the relation head and loss over all pairs of the minibatch.
+ * The parameter server. Owns the master parameters, the optimizer, the minibatch schedule and the
+ * step loop: plan shards → send tasks → fan-in with deadlines (a shard that fails, times out or
+ * sends non-finite numbers is recomputed by another worker in the same step) → aggregate in shard
+ * order ({@link GradientAggregator}) → the method's optimizer → new parameter version → checkpoint.
+ * In VIEWS mode it also runs the relation head and loss over all pairs of the minibatch.
+ *
+ * <p>The master model is the configured method's {@code PretrainModel}, built as the single process
+ * builds it, with that method's optimizer (Adam, or SGD with its schedule for the supervised
+ * baseline). In IMAGES mode each shard's gradient is weighted by the method's count of loss terms
+ * in the shard ({@link PretrainModel#lossTerms}: pairs for relational reasoning, anchors for
+ * SimCLR, rotated views for RotationNet, images for the supervised baseline and DeepCluster), which
+ * {@link ResultCheck} also requires the worker's reply to state. DeepCluster clusters here, with
+ * the master parameters, at each epoch start ({@code prepareEpoch}); its tasks carry the
+ * pseudo-labels. What is refused: {@link ParameterServerSupport}.
  *
  * <p>The shard plan depends only on the configured worker count, never on which workers are alive,
  * so a step's result does not depend on who computed what. All state lives on this verticle's event
- * loop; ND4J work (objective, aggregation, Adam) runs on one ordered worker executor.
+ * loop; ND4J work (objective, aggregation, optimizer) runs on one ordered worker executor.
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
@@ -93,11 +105,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Map<String, Set<Promise<Accepted>>> inFlight = new HashMap<>();
   private MembershipWatch membership;
   private WorkerExecutor executor;
-  private RelationalModel model;
+  private PretrainModel model;
   private StatisticsLayout layout;
   private ResultCheck check;
   private GradientAggregator aggregator;
-  private Adam adam;
+  private Optimizer optimizer;
   private MinibatchSchedule schedule;
   private CheckpointStore store;
   // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
@@ -115,6 +127,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long loopStartNanos;
   private long loopStartStep = -1;
   private boolean running;
+  private Normalization normalization;
+  private int preparedEpoch = -1;
+  private double[] classWeights;
   private int workerThreads = -1;
   private long loopStart;
   private StepState current;
@@ -191,30 +206,26 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * @throws IllegalArgumentException naming the config key and value if the parameter server does
+   *     not train this configuration in this sharding mode ({@link ParameterServerSupport})
+   */
   public CoordinatorVerticle(CoordinatorOptions options, TrainConfig config, ImageSet set) {
-    if (config.labelFraction() > 0) {
-      throw new IllegalArgumentException(
-          "config key 'label-fraction': the distributed trainer does not support semi-supervised"
-              + " targets yet (use the single-process trainer)");
-    }
-    if (config.method() != MethodKind.RELATIONAL) {
-      throw new IllegalArgumentException(
-          "config key 'method': value '"
-              + config.method().id()
-              + "' is not supported by the parameter server, which trains relational reasoning"
-              + " only (use the single-process trainer: --workers 0)");
-    }
-    if (config.head() != HeadKind.MLP) {
-      throw new IllegalArgumentException(
-          "config key 'head': value '"
-              + config.head().id()
-              + "' is not supported by the parameter server, which trains the paper's relation"
-              + " head only (use the single-process trainer: --workers 0)");
-    }
+    ParameterServerSupport.check(config, options.mode());
     this.options = options;
     this.config = config;
     this.set = set;
     this.configHash = ModelConfigHash.of(config);
+    this.normalization = Datasets.normalization(config.dataset());
+  }
+
+  /**
+   * The normalisation of the training images (default: the configured dataset's), which
+   * DeepCluster's clustering applies as the workers do. Set before deployment.
+   */
+  public CoordinatorVerticle normalization(Normalization n) {
+    this.normalization = n;
+    return this;
   }
 
   /**
@@ -284,17 +295,24 @@ public final class CoordinatorVerticle extends VerticleBase {
             });
   }
 
-  /** Builds the master model exactly as the single-process trainer does; resumes a checkpoint. */
+  /**
+   * Builds the master model and its optimizer exactly as the single-process trainer does; resumes a
+   * checkpoint.
+   */
   private Void initialise() throws java.io.IOException {
     model = ShardComputer.newModel(config, set);
     layout = new StatisticsLayout(model.statisticsMask());
     check =
         new ResultCheck(
-            options.runId(), layout, options.mode(), config.k(), ProtoCodec.DEFAULT_MAX_BYTES);
+            options.runId(),
+            layout,
+            options.mode(),
+            model::lossTerms,
+            ProtoCodec.DEFAULT_MAX_BYTES);
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
-    adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     schedule = MinibatchSchedule.of(config, set.size());
     total = schedule.totalSteps(config);
+    optimizer = model.optimizer(config.learningRate(), total);
     params = model.paramsVector();
     if (!config.checkpointDir().isEmpty()) {
       store = new CheckpointStore(Path.of(config.checkpointDir()), 3);
@@ -306,7 +324,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         }
         params = c.params();
         model.setParams(params);
-        adam.restore(c.adam());
+        optimizer.restore(c.adam());
         epoch = c.epoch();
         stepInEpoch = c.stepInEpoch();
         step = c.globalStep();
@@ -577,7 +595,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       loopStartStep = step;
       loopStartNanos = t0;
     }
-    runStep()
+    prepareEpoch()
+        .compose(v -> runStep())
         .onSuccess(
             v -> {
               stepMillis.add((System.nanoTime() - t0) / 1e6);
@@ -614,6 +633,43 @@ public final class CoordinatorVerticle extends VerticleBase {
             List.copyOf(gradients),
             counters.snapshot(),
             seconds));
+  }
+
+  /**
+   * The method's start-of-epoch work, where the single-process trainer does it: before the first
+   * step of every epoch and before the first step after a start or resume. DeepCluster clusters the
+   * training set with the current parameters, re-initialises its head and the head's optimizer
+   * state; its tasks then carry their images' pseudo-labels and the class weights. Parameters that
+   * changed become a new version, which the workers fetch with their next task.
+   */
+  private Future<Void> prepareEpoch() {
+    if (preparedEpoch == epoch) {
+      return Future.succeededFuture();
+    }
+    int e = epoch;
+    return executor
+        .executeBlocking(
+            () -> {
+              model.beforeEpoch(e, set, normalization, optimizer);
+              float[] p = model.paramsVector();
+              boolean changed = !java.util.Arrays.equals(p, params);
+              if (changed) {
+                synchronized (paramsLock) {
+                  params = p;
+                }
+              }
+              return changed;
+            },
+            true)
+        .map(
+            changed -> {
+              preparedEpoch = e;
+              classWeights = model instanceof DeepClusterModel dc ? dc.classWeights() : null;
+              if (changed) {
+                version++;
+              }
+              return null;
+            });
   }
 
   private Future<Void> runStep() {
@@ -799,8 +855,18 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setM(config.m())
             .setDeadlineMs((int) Math.min(Integer.MAX_VALUE, options.deadlineMs()));
     if (options.mode() == ShardingMode.IMAGES) {
-      for (int p : shard.positions()) {
-        b.addImageIndices(st.images[p]);
+      int[] mine = new int[shard.positions().length];
+      for (int i = 0; i < mine.length; i++) {
+        mine[i] = st.images[shard.positions()[i]];
+        b.addImageIndices(mine[i]);
+      }
+      if (model instanceof DeepClusterModel dc) {
+        for (int y : dc.pseudoLabels(mine)) {
+          b.addLabels(y);
+        }
+        for (double w : classWeights) {
+          b.addClassWeights(w);
+        }
       }
     } else {
       for (int image : st.images) {
@@ -815,7 +881,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private int viewsOf(Shard shard) {
     return options.mode() == ShardingMode.IMAGES
-        ? shard.positions().length * config.k()
+        ? shard.positions().length * model.viewsPerImage()
         : shard.rows().length;
   }
 
@@ -824,7 +890,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     return (row % config.m()) * config.k() + row / config.m();
   }
 
-  /** Aggregates in shard order, steps Adam, publishes the new version. */
+  /** Aggregates in shard order, steps the optimizer, publishes the new version. */
   private Future<Void> apply(StepState st, List<Accepted> accepted) {
     return executor
         .executeBlocking(
@@ -834,9 +900,12 @@ public final class CoordinatorVerticle extends VerticleBase {
               float[] g;
               StepStats stats;
               if (options.mode() == ShardingMode.IMAGES) {
-                long[] pairs =
-                    accepted.stream().mapToLong(a -> a.result().getPairCount()).toArray();
-                g = aggregator.images(grads, pairs);
+                // the method's loss terms per shard (checked against each reply's pair_count)
+                long[] weights =
+                    st.shards.stream()
+                        .mapToLong(s -> model.lossTerms(s.positions().length))
+                        .toArray();
+                g = aggregator.images(grads, weights);
                 stats = null;
                 for (Accepted a : accepted) {
                   StepStats s = statsOf(a.result());
@@ -850,7 +919,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               Validation.requireFinite(g, "aggregated gradient", "step");
               long a1 = System.nanoTime();
               synchronized (paramsLock) {
-                adam.step(params, g);
+                optimizer.step(params, g);
                 model.setParams(params);
               }
               long a2 = System.nanoTime();
@@ -898,7 +967,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Tells the listener about the step just applied (before the cursor moves on). */
   private void report(StepStats stats, StepTimes times) {
     double seconds = (System.nanoTime() - loopStartNanos) / 1e9;
-    double vps = (step - loopStartStep) * (double) config.m() * config.k() / seconds;
+    double vps = (step - loopStartStep) * (double) config.m() * model.viewsPerImage() / seconds;
     int spe = schedule.stepsPerEpoch();
     StepReport r = new StepReport(epoch, stepInEpoch, spe, step, total, stats, vps);
     listener.onStep(r);
@@ -917,7 +986,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     Checkpoint c =
-        new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), adam.state());
+        new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), optimizer.state());
     long t0 = System.nanoTime();
     return executor
         .executeBlocking(() -> store.save(c), true)
@@ -1027,15 +1096,18 @@ public final class CoordinatorVerticle extends VerticleBase {
     executor
         .executeBlocking(
             () -> {
+              RelationalModel relational = (RelationalModel) model; // VIEWS: relational only
               RelationalObjective.Output out =
-                  model
+                  relational
                       .objective()
                       .forwardBackward(
                           Nd4j.createFromArray(r.features).reshape(rows, r.featureSize),
                           PairPlan.of(config.m(), config.k()));
               float[] head = new float[(int) model.numParams()];
-              float[] h = model.head().gradients().toFloatVector();
-              System.arraycopy(h, 0, head, (int) model.backboneParams(), h.length);
+              if (model.numParams() > model.backboneParams()) { // the dot head has none
+                float[] h = relational.head().gradients().toFloatVector();
+                System.arraycopy(h, 0, head, (int) model.backboneParams(), h.length);
+              }
               INDArray dF = out.featureGradient();
               return new FeatureRound.Output(
                   dF.reshape(dF.length()).toFloatVector(), head, out.stats());

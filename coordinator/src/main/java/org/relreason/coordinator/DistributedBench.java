@@ -25,7 +25,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.train.RelationalModel;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.Tensors;
@@ -198,14 +198,15 @@ public final class DistributedBench {
     TrainConfig config =
         TrainConfig.of(Map.of("backbone", "resnet34", "m", Integer.toString(m), "k", "4"));
     ImageSet shape = new ImageSet("shape", 1, 3, 96, 96, new byte[3 * 96 * 96], null, 0);
-    RelationalModel model = ShardComputer.newModel(config, shape);
+    PretrainModel model = ShardComputer.newModel(config, shape);
     StatisticsLayout layout = new StatisticsLayout(model.statisticsMask());
     GradientAggregator aggregator =
         new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     int n = layout.length();
     List<Shard> shards = ShardPlanner.plan(ShardingMode.IMAGES, m, k, workers);
     ResultCheck check =
-        new ResultCheck("bench", layout, ShardingMode.IMAGES, k, ProtoCodec.DEFAULT_MAX_BYTES);
+        new ResultCheck(
+            "bench", layout, ShardingMode.IMAGES, model::lossTerms, ProtoCodec.DEFAULT_MAX_BYTES);
     ProtoCodec<ShardResult> codec =
         ProtoCodec.of(ShardResult.class, ShardResult.getDefaultInstance());
     List<Buffer> wire = new ArrayList<>();

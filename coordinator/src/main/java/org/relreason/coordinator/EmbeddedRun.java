@@ -82,6 +82,7 @@ public final class EmbeddedRun {
       Codecs.registerAll(vertx);
       CoordinatorVerticle coordinator =
           new CoordinatorVerticle(options, config, train)
+              .normalization(norm)
               .listener(listener)
               .observer(hooks.observer());
       hooks.coordinator().accept(coordinator);

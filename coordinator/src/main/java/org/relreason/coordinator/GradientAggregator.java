@@ -38,7 +38,8 @@ public final class GradientAggregator {
    * IMAGES mode.
    *
    * @param gradients full-length gradient per shard (statistic deltas in place), in shard order
-   * @param pairs pair count per shard
+   * @param pairs weight per shard: its count of loss terms ({@code PretrainModel.lossTerms}; pairs
+   *     for relational reasoning)
    */
   public float[] images(List<float[]> gradients, long[] pairs) {
     int n = statistics.length;

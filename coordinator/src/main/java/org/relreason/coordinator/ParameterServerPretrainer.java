@@ -37,12 +37,12 @@ public final class ParameterServerPretrainer implements Pretrainer {
       TrainConfig config, ImageSet train, Normalization norm, TrainListener listener) {
     ShardingMode mode = ShardingMode.valueOf(config.sharding().toUpperCase(Locale.ROOT));
     List<PretrainResult.EpochStats> history = new ArrayList<>();
-    StepStats[] last = new StepStats[1];
+    StepReport[] last = new StepReport[1];
     TrainListener recording =
         new TrainListener() {
           @Override
           public void onStep(StepReport r) {
-            last[0] = r.stats();
+            last[0] = r;
             listener.onStep(r);
           }
 
@@ -57,9 +57,11 @@ public final class ParameterServerPretrainer implements Pretrainer {
     CoordinatorOptions options =
         CoordinatorOptions.of(UUID.randomUUID().toString(), config.workers(), mode);
     RunResult r = EmbeddedRun.run(config, train, norm, options, recording, hooks);
-    double vps = r.seconds() > 0 ? r.steps() * (double) config.m() * config.k() / r.seconds() : 0;
+    // the coordinator's own figure at the last step: it counts the method's views per image
+    double vps = last[0] == null ? 0 : last[0].viewsPerSecond();
+    StepStats lastStats = last[0] == null ? null : last[0].stats();
     PretrainResult result =
-        new PretrainResult(r.steps(), r.steps(), r.seconds(), vps, last[0], history, Map.of());
+        new PretrainResult(r.steps(), r.steps(), r.seconds(), vps, lastStats, history, Map.of());
     return new Outcome(result, r.finalParams());
   }
 }

@@ -1,6 +1,7 @@
 package org.relreason.coordinator;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.function.IntToLongFunction;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
@@ -23,22 +24,29 @@ public final class ResultCheck {
   private final String runId;
   private final StatisticsLayout layout;
   private final ShardingMode mode;
-  private final int k;
+  private final IntToLongFunction lossTerms;
   private final ProtoCodec<ShardResult> codec;
 
   /**
    * @param runId the run every result must belong to
    * @param layout where the model's BatchNorm statistics sit in the flat parameter vector
-   * @param mode IMAGES results carry pair counts; VIEWS results carry none
-   * @param k views per image
+   * @param mode IMAGES results carry their shard's count of loss terms (field {@code pair_count});
+   *     VIEWS results carry none
+   * @param lossTerms the count of loss terms an IMAGES shard of so many images must state, which is
+   *     also its weight in the aggregation: the method's {@code PretrainModel.lossTerms} (for
+   *     relational reasoning the pairs {@code images·K(K−1)})
    * @param maxBytes largest encoded result accepted
    */
   public ResultCheck(
-      String runId, StatisticsLayout layout, ShardingMode mode, int k, int maxBytes) {
+      String runId,
+      StatisticsLayout layout,
+      ShardingMode mode,
+      IntToLongFunction lossTerms,
+      int maxBytes) {
     this.runId = runId;
     this.layout = layout;
     this.mode = mode;
-    this.k = k;
+    this.lossTerms = lossTerms;
     this.codec = new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes);
   }
 
@@ -112,7 +120,7 @@ public final class ResultCheck {
               + layout.count());
     }
     long expectedPairs =
-        mode == ShardingMode.IMAGES ? (long) shard.positions().length * k * (k - 1) : 0;
+        mode == ShardingMode.IMAGES ? lossTerms.applyAsLong(shard.positions().length) : 0;
     if (r.getPairCount() != expectedPairs) {
       throw new ProtocolException(
           Error.Code.WRONG_SHAPE,

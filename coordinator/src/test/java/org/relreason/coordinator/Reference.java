@@ -158,7 +158,7 @@ final class Reference implements AutoCloseable {
     int nb = (int) model.backboneParams();
     boolean[] stats = model.statisticsMask();
     double[] acc = new double[nb];
-    float[] head = model.head().gradients().toFloatVector();
+    float[] head = n > nb ? model.head().gradients().toFloatVector() : new float[0];
     for (int[] rows : parts) {
       model.backbone().forward(rowsOf(all, rows), true);
       model.backbone().backward(out.featureGradient().getRows(rows));

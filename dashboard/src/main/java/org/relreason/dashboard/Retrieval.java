@@ -8,7 +8,8 @@ import org.relreason.model.data.Normalization;
 import org.relreason.model.eval.FeatureExtractor;
 import org.relreason.model.eval.FeatureSet;
 import org.relreason.model.eval.ImageRetrieval;
-import org.relreason.model.train.RelationalModel;
+import org.relreason.model.method.Methods;
+import org.relreason.model.train.PretrainModel;
 
 /**
  * Image retrieval with the current backbone: the features of a gallery (the first images of the
@@ -17,7 +18,7 @@ import org.relreason.model.train.RelationalModel;
  * thread).
  */
 final class Retrieval {
-  private final RelationalModel model;
+  private final PretrainModel model;
   private final ImageSet gallery;
   private final FeatureExtractor extractor;
 
@@ -34,8 +35,8 @@ final class Retrieval {
     if (gallery.size() == 0) {
       throw new IllegalArgumentException("retrieval gallery " + gallery.name() + " is empty");
     }
-    this.model =
-        RelationalModel.fromConfig(config, gallery.channels(), gallery.height(), gallery.width());
+    // the configured method's model: the run's parameter vector has its layout (backbone + head)
+    this.model = Methods.build(config, gallery);
     this.gallery = gallery;
     this.extractor = new FeatureExtractor(norm);
   }

@@ -47,6 +47,18 @@ class RetrievalTest {
   }
 
   @Test
+  void aBaselineRunsParametersAreRetrievedWithTheirOwnLayout() {
+    ImageSet set = images();
+    for (String method : new String[] {"supervised", "simclr", "rotation"}) {
+      TrainConfig config = TrainConfig.of(Map.of("width", "0.5", "method", method));
+      float[] params = org.relreason.model.method.Methods.build(config, set).paramsVector();
+      Retrieval r = new Retrieval(config, set, norm());
+      float[][] unit = r.features(params);
+      assertThat(r.neighbours(unit, 2, 2).get(1).index()).as(method).isEqualTo(7);
+    }
+  }
+
+  @Test
   void anImageIsItsOwnNearestNeighbourAndNeighboursComeInCosineOrder() {
     ImageSet set = images();
     Retrieval r = new Retrieval(CONFIG, set, norm());

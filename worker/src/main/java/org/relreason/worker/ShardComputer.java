@@ -9,20 +9,27 @@ import org.relreason.model.augment.ViewAugmenter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.nn.PairPlan;
-import org.relreason.model.train.RelationalModel;
+import org.relreason.model.method.DeepClusterModel;
+import org.relreason.model.method.Methods;
+import org.relreason.model.train.Batch;
+import org.relreason.model.train.PhaseTimer;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.StepStats;
 
 /**
  * The arithmetic of a worker, with no Vert.x in it: a replica of the model at some parameter
- * version, and the two kinds of shard computation. Views are rebuilt here from (seed, epoch, image
- * index, view index), so only indices travel. Not thread-safe: one caller at a time (the worker
- * verticle runs it on a single-threaded executor).
+ * version, and the two kinds of shard computation. The replica is the configured method's {@link
+ * PretrainModel}, built by the same factory as the single-process trainer's ({@link
+ * Methods#build}), with the method's augmentation; views are rebuilt here from (seed, epoch, image
+ * index, view index), and a method that trains on labels (the supervised baseline) reads them from
+ * this worker's own copy of the dataset, so only indices travel. Which methods are accepted: {@link
+ * ParameterServerSupport}. Not thread-safe: one caller at a time (the worker verticle runs it on a
+ * single-threaded executor).
  */
 public final class ShardComputer implements AutoCloseable {
   private final TrainConfig config;
   private final ImageSet set;
-  private final RelationalModel model;
+  private final PretrainModel model;
   private final ViewAugmenter augmenter;
   private long version = -1;
   private ViewsKey lastForward;
@@ -41,18 +48,23 @@ public final class ShardComputer implements AutoCloseable {
   public ShardComputer(TrainConfig config, ImageSet set, Normalization normalization) {
     this.config = Objects.requireNonNull(config, "config");
     this.set = Objects.requireNonNull(set, "set");
+    ParameterServerSupport.checkMethod(config);
     this.model = newModel(config, set);
-    AugmentationConfig aug = AugmentationConfig.paper().withOutputSize(set.height(), set.width());
+    AugmentationConfig aug =
+        model.augmentation(AugmentationConfig.paper().withOutputSize(set.height(), set.width()));
     this.augmenter = new ViewAugmenter(aug, normalization, config.augmentThreads());
   }
 
-  /** The model of a run, initialised exactly as the single-process {@code Trainer} does. */
-  public static RelationalModel newModel(TrainConfig config, ImageSet set) {
-    return RelationalModel.fromConfig(config, set.channels(), set.height(), set.width());
+  /**
+   * The model of a run (the configured method's), initialised exactly as the single-process {@code
+   * Trainer} does.
+   */
+  public static PretrainModel newModel(TrainConfig config, ImageSet set) {
+    return Methods.build(config, set);
   }
 
   /** The replica (read-only use, e.g. for sizes). */
-  public RelationalModel model() {
+  public PretrainModel model() {
     return model;
   }
 
@@ -69,16 +81,46 @@ public final class ShardComputer implements AutoCloseable {
   }
 
   /**
-   * IMAGES mode: all K views of the given images, all pairs among them ({@code PairPlan.of(m, K)}),
-   * forward and backward.
+   * IMAGES mode: the method's step on the given images alone, as the single-process trainer runs it
+   * on a minibatch (all the method's views of each image; for relational reasoning all pairs among
+   * these images, {@code PairPlan.of(m, K)}): the gradient of the shard's mean loss.
    */
   public ImagesOutput images(int[] images, int epoch) {
-    int k = config.k();
-    float[] views = augmenter.views(set, images, k, config.seed(), epoch);
+    return images(images, epoch, null, null);
+  }
+
+  /**
+   * As {@link #images(int[], int)}; for DeepCluster with the images' pseudo-labels and the class
+   * weights of the whole assignment, as the coordinator clustered them for the epoch (required
+   * then, ignored by the other methods).
+   */
+  public ImagesOutput images(int[] images, int epoch, int[] pseudoLabels, double[] classWeights) {
+    if (model instanceof DeepClusterModel dc) {
+      if (pseudoLabels == null || classWeights == null || classWeights.length == 0) {
+        throw new IllegalArgumentException(
+            "a DeepCluster shard needs its images' pseudo-labels and the class weights");
+      }
+      dc.setAssignment(images, pseudoLabels, classWeights);
+    }
+    float[] views = augmenter.views(set, images, model.viewsPerImage(), config.seed(), epoch);
     INDArray x = Nd4j.createFromArray(views).reshape(shape(views.length / viewLength()));
-    StepStats stats = model.computeGradients(x, PairPlan.of(images.length, k));
+    StepStats stats =
+        model.computeGradients(new Batch(x, images, labelsOf(images)), new PhaseTimer());
+    x.close();
     lastForward = null;
     return new ImagesOutput(stats, model.gradientVector());
+  }
+
+  /** The true labels of the images when the method trains on them (as the trainer's), else null. */
+  private int[] labelsOf(int[] images) {
+    if (!model.usesLabels()) {
+      return null;
+    }
+    int[] labels = new int[images.length];
+    for (int n = 0; n < images.length; n++) {
+      labels[n] = set.label(images[n]);
+    }
+    return labels;
   }
 
   /**

@@ -281,7 +281,7 @@ public final class WorkerVerticle extends VerticleBase {
                 int views =
                     task.getMode() == ShardingMode.VIEWS
                         ? r.getImageCount()
-                        : r.getImageCount() * task.getK();
+                        : r.getImageCount() * computer.model().viewsPerImage();
                 observer.onShard(views, (System.nanoTime() - received) / 1e9);
                 reply(message, r);
               } else {
@@ -369,7 +369,12 @@ public final class WorkerVerticle extends VerticleBase {
     // The result message (a copy of the whole gradient) is built on the executor too.
     return executor.executeBlocking(
         () -> {
-          var out = computer.images(images, task.getEpoch());
+          var out =
+              computer.images(
+                  images,
+                  task.getEpoch(),
+                  ints(task.getLabelsList()),
+                  task.getClassWeightsList().stream().mapToDouble(Double::doubleValue).toArray());
           return result(task, out.gradient(), t0)
               .setLossSum(out.stats().lossSum())
               .setPairCount(out.stats().pairs())

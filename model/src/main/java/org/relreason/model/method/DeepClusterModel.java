@@ -47,6 +47,17 @@ public final class DeepClusterModel extends ClassifierModel {
     return MethodKind.DEEPCLUSTER;
   }
 
+  /**
+   * One cross-entropy term per image. The loss is a class-weighted mean normalised by the sum of
+   * the batch's class weights: under the parameter server's images sharding each shard normalises
+   * by its own images' weights and the shards are combined by image count (as SimCLR's shards find
+   * their negatives among their own images), which is the single-process result for one shard.
+   */
+  @Override
+  public long lossTerms(int images) {
+    return images;
+  }
+
   @Override
   public int viewsPerImage() {
     return 1;
@@ -107,6 +118,57 @@ public final class DeepClusterModel extends ClassifierModel {
     }
   }
 
+  /** The current pseudo-labels of the given training images. */
+  public int[] pseudoLabels(int[] images) {
+    if (pseudoLabels == null) {
+      throw new IllegalStateException("DeepCluster has not clustered yet");
+    }
+    int[] out = new int[images.length];
+    for (int n = 0; n < images.length; n++) {
+      out[n] = pseudoLabels[images[n]];
+    }
+    return out;
+  }
+
+  /**
+   * Installs the pseudo-labels of some training images and the class weights of the whole
+   * assignment, which is what a parameter-server worker gets with a task from the coordinator (the
+   * one that clusters): a step on exactly these images then computes what it computes on the
+   * coordinator's model. Replaces the previous assignment; other images have none.
+   */
+  public void setAssignment(int[] images, int[] labels, double[] classWeights) {
+    if (images.length != labels.length || classWeights.length != clusters) {
+      throw new IllegalArgumentException(
+          labels.length
+              + " pseudo-labels for "
+              + images.length
+              + " images, "
+              + classWeights.length
+              + " class weights for k = "
+              + clusters);
+    }
+    int size = 0;
+    for (int i : images) {
+      size = Math.max(size, i + 1);
+    }
+    int[] assigned = new int[size];
+    java.util.Arrays.fill(assigned, -1);
+    for (int n = 0; n < images.length; n++) {
+      if (labels[n] < 0 || labels[n] >= clusters) {
+        throw new IllegalArgumentException(
+            "pseudo-label " + labels[n] + " outside [0, " + clusters + ")");
+      }
+      assigned[images[n]] = labels[n];
+    }
+    for (double w : classWeights) {
+      if (!(w >= 0) || Double.isInfinite(w)) {
+        throw new IllegalArgumentException("class weight " + w + " is not finite and >= 0");
+      }
+    }
+    pseudoLabels = assigned;
+    weights = classWeights.clone();
+  }
+
   /** The class weights of the current pseudo-labels. */
   public double[] classWeights() {
     return weights == null ? null : weights.clone();
@@ -119,7 +181,11 @@ public final class DeepClusterModel extends ClassifierModel {
     }
     int[] y = new int[batch.m()];
     for (int n = 0; n < y.length; n++) {
-      y[n] = pseudoLabels[batch.images()[n]];
+      int image = batch.images()[n];
+      y[n] = image < pseudoLabels.length ? pseudoLabels[image] : -1;
+      if (y[n] < 0) {
+        throw new IllegalStateException("DeepCluster has no pseudo-label for image " + image);
+      }
     }
     return y;
   }

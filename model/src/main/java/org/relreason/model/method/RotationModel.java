@@ -29,6 +29,12 @@ public final class RotationModel extends ClassifierModel {
     return MethodKind.ROTATION;
   }
 
+  /** One cross-entropy term per rotated view: four per image. */
+  @Override
+  public long lossTerms(int images) {
+    return (long) Rotations.COUNT * images;
+  }
+
   @Override
   public int viewsPerImage() {
     return 1;

@@ -54,6 +54,15 @@ public final class SimClrModel extends BaselineModel {
     return MethodKind.SIMCLR;
   }
 
+  /**
+   * NT-Xent averages over the 2M anchors (both views of every image). Under the parameter server's
+   * images sharding each shard's anchors find their negatives among the shard's own images only.
+   */
+  @Override
+  public long lossTerms(int images) {
+    return 2L * images;
+  }
+
   @Override
   public int viewsPerImage() {
     return 2;

@@ -30,6 +30,12 @@ public final class SupervisedModel extends ClassifierModel {
     return MethodKind.SUPERVISED;
   }
 
+  /** One cross-entropy term per image. */
+  @Override
+  public long lossTerms(int images) {
+    return images;
+  }
+
   @Override
   public int viewsPerImage() {
     return 1;

@@ -50,6 +50,16 @@ public interface PretrainModel {
   /** Augmented views the trainer builds per image for one step. */
   int viewsPerImage();
 
+  /**
+   * How many terms the mean loss of a step on {@code images} images averages over: relational
+   * reasoning's pairs {@code M·K(K−1)}, SimCLR's {@code 2M} anchors, RotationNet's {@code 4M}
+   * rotated views, one per image for the supervised baseline and DeepCluster. The parameter server
+   * (images sharding) weights each shard's gradient, the gradient of the shard's own mean loss, by
+   * this count of the shard's images, so that the combined gradient is the gradient of the mean
+   * over all the shards' terms (exactly the single-process gradient when there is one shard).
+   */
+  long lossTerms(int images);
+
   /** Whether a step needs the images' labels ({@link Batch#labels()}). */
   default boolean usesLabels() {
     return false;

@@ -175,6 +175,12 @@ public final class RelationalModel implements PretrainModel {
     return k;
   }
 
+  /** The pairs of {@link PairPlan#of}: {@code images·K(K−1)}. */
+  @Override
+  public long lossTerms(int images) {
+    return (long) images * k * (k - 1);
+  }
+
   /** Number of values in the flat vector. */
   @Override
   public long numParams() {
