@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.relreason.model.nn.Backbone;
 
@@ -402,7 +401,7 @@ public final class FastConv4Backbone implements Backbone {
     NativeOp bnBp;
     Runnable matrixBnBp;
     NativeOp convBp;
-    Runnable weightGradientOnly; // first block: no input gradient, see firstConvWeightGradient
+    Runnable weightGradientOnly; // first block: no input gradient, see ImageConvWeightGradient
     INDArray dX;
 
     PlanBlock(Block bl, INDArray x, boolean last) {
@@ -497,7 +496,7 @@ public final class FastConv4Backbone implements Backbone {
                 EPS);
       }
       if (first && layout.nhwc) {
-        weightGradientOnly = firstConvWeightGradient(bl, dConv);
+        weightGradientOnly = new ImageConvWeightGradient(x, dConv, bl.gW, dtype);
         return;
       }
       dX = Nd4j.create(dtype, x.shape());
@@ -507,72 +506,6 @@ public final class FastConv4Backbone implements Backbone {
               new INDArray[] {x, bl.wWork, dConv},
               new INDArray[] {dX, bl.gWWork},
               convArgs());
-    }
-
-    /**
-     * The weight gradient of the first conv, without the gradient of the images (nobody needs it),
-     * as one GEMM on an explicit im2col matrix: {@code gW[o, (i, ky, kx)] = sum over (n, y, x) of
-     * xpad[i, n, y + ky, x + kx] dConv[(n, y, x), o]}. The im2col matrix {@code [(i, ky, kx), (n,
-     * y, x)]} is filled by nine copies of shifted windows of a zero-bordered copy of the input
-     * {@code [i, n, H + 2, W + 2]} (rows of W contiguous values, since the images have only a few
-     * channels), then {@code gW^T = col dConv}. libnd4j's {@code conv2d_bp} took about five times
-     * as long here: oneDNN's weight-gradient kernel is slow for 3 input channels, and it also
-     * computes the image gradient.
-     */
-    private Runnable firstConvWeightGradient(Block bl, INDArray dConv) {
-      long n = x.size(0);
-      long h = x.size(1);
-      long w = x.size(2);
-      long c = x.size(3);
-      INDArray padded = Nd4j.create(dtype, c, n, h + 2, w + 2); // the border stays zero
-      INDArray inner =
-          padded.get(
-              NDArrayIndex.all(),
-              NDArrayIndex.all(),
-              NDArrayIndex.interval(1, h + 1),
-              NDArrayIndex.interval(1, w + 1));
-      INDArray xCnhw = x.permute(3, 0, 1, 2);
-      INDArray col = Nd4j.create(dtype, c, 3, 3, n, h, w);
-      INDArray[] from = new INDArray[9];
-      INDArray[] to = new INDArray[9];
-      for (int t = 0; t < 9; t++) {
-        int ky = t / 3;
-        int kx = t % 3;
-        from[t] =
-            padded.get(
-                NDArrayIndex.all(),
-                NDArrayIndex.all(),
-                NDArrayIndex.interval(ky, ky + h),
-                NDArrayIndex.interval(kx, kx + w));
-        to[t] =
-            col.get(
-                NDArrayIndex.all(),
-                NDArrayIndex.point(ky),
-                NDArrayIndex.point(kx),
-                NDArrayIndex.all(),
-                NDArrayIndex.all(),
-                NDArrayIndex.all());
-      }
-      INDArray col2 = col.reshape('c', c * 9, n * h * w);
-      INDArray dConv2 = dConv.reshape('c', n * h * w, bl.out);
-      INDArray gWt = Nd4j.create(dtype, c * 9, bl.out);
-      INDArray gW2 = bl.gW.reshape('c', bl.out, c * 9);
-      return () -> {
-        timed(
-            "conv1_im2col",
-            () -> {
-              inner.assign(xCnhw);
-              for (int t = 0; t < 9; t++) {
-                to[t].assign(from[t]);
-              }
-            });
-        timed(
-            "conv1_dW_gemm",
-            () -> {
-              col2.mmuli(dConv2, gWt);
-              gW2.assign(gWt.transpose());
-            });
-      };
     }
 
     /**
