@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * {@code bench}: training throughput per backbone and K on synthetic images through the real step
  * (augmentation, backbone, pairing, head, loss, backward, Adam). Each setting runs in a fresh JVM
  * so that its peak memory is its own. Prints one line per setting: {@code bench backbone=conv4 K=4
- * M=64 views_per_s=... step_s=... <phase>_s=... peak_rss_mb=...}. With {@code --distributed} it
- * measures the parameter server instead ({@link DistributedBench}).
+ * M=64 views_per_s=... step_s=... <phase>_s=... cpu_s_per_step=... peak_rss_mb=...}. With {@code
+ * --distributed} it measures the parameter server instead ({@link DistributedBench}).
  */
 @Command(
     name = "bench",
@@ -168,6 +168,18 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * CPU seconds of this JVM, all threads (the figure other processes on shared cores disturb least;
+   * {@code bench/pytorch_step.py} prints the same for PyTorch), or 0 where the JVM cannot tell.
+   */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
   static String runOne(BackboneKind kind, int k, int m, int steps, int warmup, int augmentThreads)
       throws IOException {
     int side = kind == BackboneKind.RESNET34 ? 96 : 32;
@@ -191,7 +203,9 @@ final class BenchCommand implements Callable<Integer> {
     try (Trainer trainer = new Trainer(config, set, Normalization.CIFAR10)) {
       TrainListener quiet = new TrainListener() {};
       trainer.pretrain(quiet, warmup);
+      long cpu0 = processCpuNanos();
       PretrainResult r = trainer.pretrain(quiet, warmup + steps);
+      double cpuPerStep = (processCpuNanos() - cpu0) / 1e9 / steps;
       StringBuilder sb = new StringBuilder();
       sb.append(
           String.format(
@@ -202,8 +216,8 @@ final class BenchCommand implements Callable<Integer> {
       }
       sb.append(
           String.format(
-              " peak_rss_mb=%.0f params=%d",
-              NativeMemory.peakResidentMb(), trainer.model().numParams()));
+              " cpu_s_per_step=%.4f peak_rss_mb=%.0f params=%d",
+              cpuPerStep, NativeMemory.peakResidentMb(), trainer.model().numParams()));
       return sb.toString();
     }
   }

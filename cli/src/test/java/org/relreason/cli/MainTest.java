@@ -344,6 +344,6 @@ class MainTest {
         .containsPattern(
             "bench backbone=conv4 K=2 M=8 views_per_s=[0-9.]+ step_s=[0-9.]+ augment_s=[0-9.]+ "
                 + "backbone_forward_s=[0-9.]+ pairing_s=[0-9.]+ head_s=[0-9.]+ loss_s=[0-9.]+ "
-                + "backbone_backward_s=[0-9.]+ optimizer_s=[0-9.]+ peak_rss_mb=[0-9]+");
+                + "backbone_backward_s=[0-9.]+ optimizer_s=[0-9.]+ cpu_s_per_step=[0-9.]+ peak_rss_mb=[0-9]+");
   }
 }

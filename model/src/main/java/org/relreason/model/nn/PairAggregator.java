@@ -2,14 +2,18 @@ package org.relreason.model.nn;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Builds the pair matrix of a {@link PairPlan} from view-major features and routes the gradient
- * back. The pairs are assembled block by block from contiguous slices (a negative block is the
- * right view rotated by its shift), so no index gather is needed and the backward is a sum of slice
- * additions.
+ * back. Concatenation (the paper's aggregation) takes one {@code gather} forward and one {@code
+ * gather} plus one GEMM backward, whatever K (a step at K=16 has 120 view pairs, and a few hundred
+ * small slice ops per step cost more than the data they move, most of all on shared cores). The
+ * other aggregations are assembled block by block from contiguous slices (a negative block is the
+ * right view rotated by its shift) and the backward is a sum of slice additions.
  *
  * <p>Every slice is taken with one {@code get(rows, columns)} on a base array: ND4J 1.0.0-M2.1
  * fails (null buffer) on a row slice of a column view.
@@ -19,6 +23,11 @@ public final class PairAggregator {
   private INDArray left;
   private INDArray right;
   private long width;
+  private int indexM = -1;
+  private int indexK = -1;
+  private INDArray gatherIds;
+  private INDArray unrollIds;
+  private INDArray incidence;
 
   public PairAggregator(Aggregation aggregation) {
     this.aggregation = aggregation;
@@ -42,6 +51,21 @@ public final class PairAggregator {
     }
     width = d;
     int p = plan.pairs();
+    if (aggregation == Aggregation.CAT) {
+      // One gather: pair row r of [P, 2D] is rows 2r (left) and 2r + 1 (right) of [2P, D].
+      prepareIndices(plan, features.dataType());
+      INDArray pairs = Nd4j.create(features.dataType(), p, 2 * d);
+      Nd4j.getExecutioner()
+          .exec(
+              DynamicCustomOp.builder("gather")
+                  .addInputs(features, gatherIds)
+                  .addOutputs(pairs.reshape('c', 2L * p, d))
+                  .addIntegerArguments(0)
+                  .build());
+      left = null;
+      right = null;
+      return pairs;
+    }
     INDArray leftTarget;
     INDArray rightTarget;
     long rightColumn;
@@ -104,6 +128,9 @@ public final class PairAggregator {
       default -> throw new AssertionError(aggregation);
     }
     int m = plan.m();
+    if (aggregation == Aggregation.CAT) {
+      return catBackward(pairGradient, plan);
+    }
     INDArray dz = Nd4j.zeros(pairGradient.dataType(), (long) plan.k() * m, d);
     int negBase = plan.blocks() * m;
     for (int b = 0; b < plan.blocks(); b++) {
@@ -120,6 +147,66 @@ public final class PairAggregator {
     left = null;
     right = null;
     return dz;
+  }
+
+  /**
+   * The CAT backward as one gather and one GEMM: the member gradients (rows of {@code dL/dpairs}
+   * seen as {@code [2P, D]}) are gathered into {@code [(member, sign, block), M, D]} with the
+   * negatives' right members rotated back to image order, so that every group of M rows belongs to
+   * one view in image order; then {@code dz [K, M D] = S G}, with {@code S [K, 4 blocks]} the 0/1
+   * incidence of views in groups.
+   */
+  private INDArray catBackward(INDArray pairGradient, PairPlan plan) {
+    long d = width;
+    int m = plan.m();
+    DataType dt = pairGradient.dataType();
+    prepareIndices(plan, dt);
+    INDArray grouped = Nd4j.create(dt, 4L * plan.blocks() * m, d);
+    Nd4j.getExecutioner()
+        .exec(
+            DynamicCustomOp.builder("gather")
+                .addInputs(pairGradient.reshape('c', 2L * plan.pairs(), d), unrollIds)
+                .addOutputs(grouped)
+                .addIntegerArguments(0)
+                .build());
+    INDArray dz = incidence.mmul(grouped.reshape('c', 4L * plan.blocks(), m * d));
+    return dz.reshape('c', (long) plan.k() * m, d);
+  }
+
+  /** Index arrays of the CAT path for the plan's M and K (they do not depend on labels). */
+  private void prepareIndices(PairPlan plan, DataType dt) {
+    if (plan.m() == indexM && plan.k() == indexK && incidence.dataType() == dt) {
+      return;
+    }
+    int m = plan.m();
+    int blocks = plan.blocks();
+    int p = plan.pairs();
+    int[] gather = new int[2 * p];
+    for (int r = 0; r < p; r++) {
+      gather[2 * r] = plan.leftRow(r);
+      gather[2 * r + 1] = plan.rightRow(r);
+    }
+    int[] unroll = new int[4 * blocks * m];
+    INDArray s = Nd4j.zeros(dt, plan.k(), 4L * blocks);
+    for (int member = 0; member < 2; member++) {
+      for (int sign = 0; sign < 2; sign++) {
+        for (int b = 0; b < blocks; b++) {
+          int group = (member * 2 + sign) * blocks + b;
+          s.putScalar(member == 0 ? plan.left(b) : plan.right(b), group, 1.0);
+          for (int n = 0; n < m; n++) {
+            // the pair row whose member (left or right) is image n of its view
+            int shift = member == 1 && sign == 1 ? plan.shift(b) : 0;
+            int row = (sign * blocks + b) * m + Math.floorMod(n - shift, m);
+            unroll[group * m + n] = 2 * row + member;
+          }
+        }
+      }
+    }
+    gatherIds = Nd4j.createFromArray(gather);
+    unrollIds = Nd4j.createFromArray(unroll);
+    incidence = s;
+    indexM = m;
+    indexK = plan.k();
   }
 
   private static INDArray slice(INDArray a, long row, long rows, long column, long columns) {

@@ -26,6 +26,8 @@ import org.relreason.model.nn.Backbones;
  * same thread count: OpenMP spin-waits, and more threads than free cores collapses throughput.
  */
 public final class BackboneBench {
+  private static final int PROFILE_STEPS = 5;
+
   private BackboneBench() {}
 
   public static void main(String[] args) {
@@ -101,12 +103,17 @@ public final class BackboneBench {
         for (Setting st : settings) {
           if (st.impl.startsWith("fast")) {
             OpTimes.enable(true);
-            for (int r = 0; r < 3; r++) {
+            for (int r = 0; r < PROFILE_STEPS; r++) {
               st.step(false);
             }
             OpTimes.enable(false);
             System.out.printf(
-                Locale.ROOT, "# op profile, %s %s K=%d, 3 steps:%n", st.impl, st.layout, k);
+                Locale.ROOT,
+                "# op profile, %s %s K=%d, %d steps:%n",
+                st.impl,
+                st.layout,
+                k,
+                PROFILE_STEPS);
             System.out.print(OpTimes.report());
           }
         }

@@ -34,13 +34,7 @@ final class NativeOp {
 
   /** Runs the op on its bound arrays. */
   void exec() {
-    if (OpTimes.enabled()) {
-      long t0 = System.nanoTime();
-      Nd4j.getExecutioner().exec(op);
-      OpTimes.add(op.opName(), System.nanoTime() - t0);
-    } else {
-      Nd4j.getExecutioner().exec(op);
-    }
+    OpTimes.time(op.opName(), () -> Nd4j.getExecutioner().exec(op));
   }
 
   /** Runs the op without recording it (when the caller's own timer already covers it). */

@@ -1,12 +1,16 @@
 /**
  * Backbones computed directly with libnd4j's native ops instead of Deeplearning4j layers (issue 6):
  * {@link org.relreason.model.nn.fast.FastConv4Backbone} runs Conv-4 on {@code conv2d}/{@code
- * conv2d_bp}, {@code batchnorm}, {@code avgpool2d}/{@code avgpool2d_bp}, {@code relu_bp} and {@code
- * reduce_mean_bp}, bound once to buffers that are reused every step, with a batch-norm backward
- * built from row reductions and broadcasts on the NHWC activations seen as {@code [N H W, C]}
- * matrices. It has the DL4J Conv-4's flat parameter layout and statistics semantics, and is tested
- * against it. {@link org.relreason.model.nn.fast.BackboneBench} times both and prints an op-level
- * profile ({@link org.relreason.model.nn.fast.OpTimes}).
+ * conv2d_bp}, {@code batchnorm}, {@code avgpool2d}/{@code avgpool2d_bp} and {@code reduce_mean_bp},
+ * bound once to buffers that are reused every step, with a batch-norm backward built from row
+ * reductions and broadcasts on the NHWC activations seen as {@code [N H W, C]} matrices, the ReLU
+ * backward as a sign mask, and the first conv's weight gradient as one GEMM on an im2col matrix
+ * ({@link org.relreason.model.nn.fast.ImageConvWeightGradient}, no image gradient). {@link
+ * org.relreason.model.nn.fast.FastCifarResNet} runs the CIFAR ResNet-8/32/56 on the same pieces
+ * ({@link org.relreason.model.nn.fast.NativeBatchNorm}). Both have the DL4J graphs' flat parameter
+ * layouts and statistics semantics, and are tested against them. {@link
+ * org.relreason.model.nn.fast.BackboneBench} times both and prints an op-level profile ({@link
+ * org.relreason.model.nn.fast.OpTimes}).
  *
  * <p>Build one with {@link org.relreason.model.nn.Backbones#buildFast}. With the {@code
  * linux-x86_64-onednn-avx2} natives (parent POM property {@code nd4j.classifier}) libnd4j runs the

@@ -1,0 +1,458 @@
+package org.relreason.model.nn.fast;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.nn.Backbone;
+
+/**
+ * The CIFAR ResNets of {@code CifarResNet} (stem conv3x3 - BN - ReLU, three stages of basic blocks
+ * with 16/32/64 channels and strides 1/2/2, conv1x1 - BN shortcuts where the shape changes, global
+ * average pooling) on libnd4j's native ops, as {@link FastConv4Backbone} does for Conv-4: NHWC
+ * activations on buffers allocated once per batch size, {@code conv2d}/{@code conv2d_bp} with
+ * DL4J's {@code [out, in, kH, kW]} weights, {@link NativeBatchNorm}, ReLU backward as a sign mask,
+ * the stem's weight gradient by {@link ImageConvWeightGradient} (no image gradient).
+ *
+ * <p>The flat parameter vector is the Deeplearning4j graph's: the position of every layer's
+ * parameters is read from the reference graph's parameter table by layer name ({@code stem_conv},
+ * {@code stage2_block1_conv1}, {@code stage2_block1_shortcut_bn}, ...), so checkpoints move between
+ * the two unchanged. Not thread-safe.
+ */
+public final class FastCifarResNet implements Backbone {
+  private static final int[] STRIDES = {1, 2, 2};
+
+  private final DataType dtype;
+  private final int inChannels;
+  private final int height;
+  private final int width;
+  private final int featureSize;
+  private final long numParams;
+  private final boolean[] statisticsMask;
+  private final Map<String, long[]> offsets; // param key -> {offset, length}
+  private final List<Spec> specs = new ArrayList<>();
+  private final INDArray gradients;
+  private INDArray params;
+  private Map<String, ConvBn> units;
+  private final LinkedHashMap<Long, Plan> plans = new LinkedHashMap<>();
+  private Plan plan;
+  private boolean backwardReady;
+
+  /**
+   * A ResNet with the layout of a reference graph's flat parameter vector.
+   *
+   * @param channels stage widths, e.g. 16, 32, 64 (already scaled by the width multiplier)
+   * @param blocksPerStage basic blocks per stage (5 for ResNet-32)
+   * @param paramTable the reference graph's parameter table ({@code <layer>_<param>} to views of
+   *     {@code flat})
+   * @param flat the reference graph's flat parameter vector (its values are copied)
+   * @param statisticsMask the reference graph's running-statistic positions
+   */
+  public FastCifarResNet(
+      int inChannels,
+      int height,
+      int width,
+      int[] channels,
+      int blocksPerStage,
+      Map<String, INDArray> paramTable,
+      INDArray flat,
+      boolean[] statisticsMask,
+      DataType dtype) {
+    this.dtype = dtype;
+    this.inChannels = inChannels;
+    this.height = height;
+    this.width = width;
+    this.featureSize = channels[channels.length - 1];
+    this.numParams = flat.length();
+    this.statisticsMask = statisticsMask.clone();
+    this.offsets = new HashMap<>();
+    for (Map.Entry<String, INDArray> e : paramTable.entrySet()) {
+      offsets.put(
+          e.getKey(), new long[] {e.getValue().offset() - flat.offset(), e.getValue().length()});
+    }
+    specs.add(new Spec("stem_conv", "stem_bn", inChannels, channels[0], 3, 1));
+    int in = channels[0];
+    for (int s = 0; s < channels.length; s++) {
+      for (int b = 1; b <= blocksPerStage; b++) {
+        String name = "stage" + (s + 1) + "_block" + b;
+        int stride = b == 1 ? STRIDES[s] : 1;
+        int out = channels[s];
+        specs.add(new Spec(name + "_conv1", name + "_bn1", in, out, 3, stride));
+        specs.add(new Spec(name + "_conv2", name + "_bn2", out, out, 3, 1));
+        if (stride != 1 || in != out) {
+          specs.add(new Spec(name + "_shortcut_conv", name + "_shortcut_bn", in, out, 1, stride));
+        }
+        in = out;
+      }
+    }
+    long covered = 0;
+    for (Spec sp : specs) {
+      covered += sp.paramCount();
+    }
+    if (covered != numParams) {
+      throw new IllegalArgumentException(
+          "the reference graph has " + numParams + " parameters, the ResNet layout " + covered);
+    }
+    params = Nd4j.create(dtype, 1, numParams).assign(flat.reshape(1, numParams));
+    gradients = Nd4j.create(dtype, 1, numParams);
+    bindUnits();
+  }
+
+  @Override
+  public int featureSize() {
+    return featureSize;
+  }
+
+  @Override
+  public long numParams() {
+    return numParams;
+  }
+
+  @Override
+  public INDArray params() {
+    return params;
+  }
+
+  @Override
+  public INDArray gradients() {
+    return gradients;
+  }
+
+  @Override
+  public void bind(INDArray paramsView) {
+    if (paramsView.length() != numParams) {
+      throw new IllegalArgumentException(
+          "expected a view of " + numParams + " values, got " + paramsView.length());
+    }
+    paramsView.assign(params);
+    params = paramsView;
+    bindUnits();
+    plans.clear(); // ops are bound to the old parameter views
+    plan = null;
+  }
+
+  @Override
+  public boolean[] statisticsMask() {
+    return statisticsMask.clone();
+  }
+
+  @Override
+  public INDArray forward(INDArray images, boolean training) {
+    long n = images.size(0);
+    if (images.rank() != 4
+        || images.size(1) != inChannels
+        || images.size(2) != height
+        || images.size(3) != width) {
+      throw new IllegalArgumentException(
+          "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
+    }
+    plan = plans.remove(n);
+    if (plan == null) {
+      if (plans.size() >= 2) {
+        plans.remove(plans.keySet().iterator().next());
+      }
+      plan = new Plan(n);
+    }
+    plans.put(n, plan);
+    plan.forward(images, training);
+    backwardReady = training;
+    return plan.features.dup();
+  }
+
+  @Override
+  public void backward(INDArray featureGradient) {
+    if (!backwardReady) {
+      throw new IllegalStateException("backward() needs a training forward() first");
+    }
+    plan.backward(featureGradient);
+    backwardReady = false;
+  }
+
+  private void bindUnits() {
+    units = new LinkedHashMap<>();
+    for (Spec sp : specs) {
+      units.put(sp.conv, new ConvBn(sp));
+    }
+  }
+
+  private INDArray view(INDArray flat, String key) {
+    long[] ol = offsets.get(key);
+    if (ol == null) {
+      throw new IllegalStateException("the reference graph has no parameter " + key);
+    }
+    return flat.reshape(flat.length())
+        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(ol[0], ol[0] + ol[1]));
+  }
+
+  /** One conv - BN pair: layer names, channels, kernel and stride. */
+  private record Spec(String conv, String bn, int in, int out, int kernel, int stride) {
+    long paramCount() {
+      return (long) out * in * kernel * kernel + 4L * out;
+    }
+
+    long[] convArgs() {
+      int pad = kernel / 2;
+      // kH, kW, sH, sW, pH, pW, dH, dW, same mode, data format (1 = NHWC), weights [out,in,kH,kW]
+      return new long[] {kernel, kernel, stride, stride, pad, pad, 1, 1, 0, 1, 1};
+    }
+  }
+
+  /** Parameter and gradient views of one conv - BN pair. */
+  private final class ConvBn {
+    final Spec spec;
+    final INDArray w;
+    final INDArray gW;
+    final NativeBatchNorm bn;
+
+    ConvBn(Spec spec) {
+      this.spec = spec;
+      int k = spec.kernel;
+      w = view(params, spec.conv + "_W").reshape('c', spec.out, spec.in, k, k);
+      gW = view(gradients, spec.conv + "_W").reshape('c', spec.out, spec.in, k, k);
+      String[] names = {"gamma", "beta", "mean", "log10stdev"};
+      INDArray[] p = new INDArray[4];
+      INDArray[] g = new INDArray[4];
+      for (int i = 0; i < 4; i++) {
+        p[i] = view(params, spec.bn + "_" + names[i]);
+        g[i] = view(gradients, spec.bn + "_" + names[i]);
+      }
+      bn = new NativeBatchNorm(spec.out, dtype, p, g);
+    }
+  }
+
+  /** Buffers and bound ops of one conv - BN pair for one batch size. */
+  private final class ConvBnPass {
+    final ConvBn unit;
+    final INDArray x;
+    final INDArray convOut;
+    final INDArray y;
+    final NativeOp conv;
+    final NativeBatchNorm.Pass bn;
+
+    ConvBnPass(ConvBn unit, INDArray x) {
+      this.unit = unit;
+      this.x = x;
+      long n = x.size(0);
+      long h = (x.size(1) + 2 * (unit.spec.kernel / 2) - unit.spec.kernel) / unit.spec.stride + 1;
+      long w = (x.size(2) + 2 * (unit.spec.kernel / 2) - unit.spec.kernel) / unit.spec.stride + 1;
+      convOut = Nd4j.create(dtype, n, h, w, unit.spec.out);
+      y = Nd4j.create(dtype, n, h, w, unit.spec.out);
+      conv =
+          NativeOp.bind(
+              "conv2d", new INDArray[] {x, unit.w}, new INDArray[] {convOut}, unit.spec.convArgs());
+      bn = unit.bn.pass(convOut, y);
+    }
+
+    void forward(boolean training) {
+      conv.exec();
+      bn.forward(training);
+    }
+  }
+
+  /** Scratch gradient buffers shared by the layers of one batch size, by shape and slot. */
+  private final class Scratch {
+    private final Map<String, INDArray> buffers = new HashMap<>();
+
+    INDArray get(INDArray like, String slot) {
+      String key = java.util.Arrays.toString(like.shape()) + slot;
+      return buffers.computeIfAbsent(key, k -> Nd4j.create(dtype, like.shape()));
+    }
+  }
+
+  /** A ReLU applied in place, and its backward {@code dx = sign(y) dy} into a buffer. */
+  private static Runnable reluBackward(INDArray y, INDArray dy, INDArray dx) {
+    Op mask = new Sign(y, dx);
+    return () ->
+        OpTimes.time(
+            "relu_bp",
+            () -> {
+              Nd4j.getExecutioner().exec(mask);
+              dx.muli(dy);
+            });
+  }
+
+  /** A basic block on one batch size: forward and backward, with its gradient buffers bound. */
+  private final class BlockPass {
+    final ConvBnPass c1;
+    final ConvBnPass c2;
+    final ConvBnPass shortcut; // null: identity
+    final INDArray x;
+    final INDArray out; // c2.y + shortcut, then ReLU in place
+    final Op relu1;
+    final Op reluOut;
+    Runnable backward;
+    INDArray dIn;
+
+    BlockPass(String name, INDArray x) {
+      this.x = x;
+      c1 = new ConvBnPass(units.get(name + "_conv1"), x);
+      c2 = new ConvBnPass(units.get(name + "_conv2"), c1.y);
+      ConvBn sc = units.get(name + "_shortcut_conv");
+      shortcut = sc == null ? null : new ConvBnPass(sc, x);
+      out = c2.y;
+      relu1 = new RectifiedLinear(c1.y, c1.y, 0.0);
+      reluOut = new RectifiedLinear(out, out, 0.0);
+    }
+
+    void forward(boolean training) {
+      c1.forward(training);
+      OpTimes.time("relu", () -> Nd4j.getExecutioner().exec(relu1));
+      c2.forward(training);
+      INDArray skip = x;
+      if (shortcut != null) {
+        shortcut.forward(training);
+        skip = shortcut.y;
+      }
+      INDArray s = skip;
+      OpTimes.time(
+          "add_relu",
+          () -> {
+            out.addi(s);
+            Nd4j.getExecutioner().exec(reluOut);
+          });
+    }
+
+    /** Binds the backward from {@code dOut} into {@code dIn} (slot {@code inSlot}). */
+    void bindBackward(INDArray dOut, Scratch scratch, String inSlot) {
+      INDArray dSum = scratch.get(out, "dSum");
+      INDArray dy2 = scratch.get(out, "dy2");
+      INDArray dc2 = scratch.get(out, "dc2");
+      INDArray dA1 = scratch.get(c1.y, "dA1");
+      INDArray dBn1 = scratch.get(c1.y, "dBn1");
+      INDArray dc1 = scratch.get(c1.y, "dc1");
+      dIn = scratch.get(x, inSlot);
+      Runnable reluOutBp = reluBackward(out, dOut, dSum);
+      NativeOp conv2Bp =
+          NativeOp.bind(
+              "conv2d_bp",
+              new INDArray[] {c1.y, c2.unit.w, dc2},
+              new INDArray[] {dA1, c2.unit.gW},
+              c2.unit.spec.convArgs());
+      Runnable relu1Bp = reluBackward(c1.y, dA1, dBn1);
+      NativeOp conv1Bp =
+          NativeOp.bind(
+              "conv2d_bp",
+              new INDArray[] {x, c1.unit.w, dc1},
+              new INDArray[] {dIn, c1.unit.gW},
+              c1.unit.spec.convArgs());
+      Runnable shortcutBp;
+      if (shortcut != null) {
+        INDArray dcs = scratch.get(out, "dcs");
+        INDArray dInS = scratch.get(x, "dInS");
+        NativeOp convSBp =
+            NativeOp.bind(
+                "conv2d_bp",
+                new INDArray[] {x, shortcut.unit.w, dcs},
+                new INDArray[] {dInS, shortcut.unit.gW},
+                shortcut.unit.spec.convArgs());
+        shortcutBp =
+            () -> {
+              shortcut.bn.backward(dSum, dcs);
+              convSBp.exec();
+              OpTimes.time("add_bp", () -> dIn.addi(dInS));
+            };
+      } else {
+        shortcutBp = () -> OpTimes.time("add_bp", () -> dIn.addi(dSum));
+      }
+      backward =
+          () -> {
+            reluOutBp.run();
+            OpTimes.time("copy_bp", () -> dy2.assign(dSum)); // the BN backward overwrites dy
+            c2.bn.backward(dy2, dc2);
+            conv2Bp.exec();
+            relu1Bp.run();
+            c1.bn.backward(dBn1, dc1);
+            conv1Bp.exec();
+            shortcutBp.run();
+          };
+    }
+  }
+
+  /** All buffers and bound ops for one batch size. */
+  private final class Plan {
+    final INDArray input;
+    final ConvBnPass stem;
+    final Op stemRelu;
+    final List<BlockPass> blocks = new ArrayList<>();
+    final INDArray features;
+    final Op gap;
+    Runnable backward;
+    INDArray dFeatures;
+
+    Plan(long n) {
+      input = Nd4j.create(dtype, n, height, width, inChannels);
+      stem = new ConvBnPass(units.get("stem_conv"), input);
+      stemRelu = new RectifiedLinear(stem.y, stem.y, 0.0);
+      INDArray x = stem.y;
+      for (Spec sp : specs) {
+        if (sp.conv.endsWith("_conv1")) {
+          BlockPass b =
+              new BlockPass(sp.conv.substring(0, sp.conv.length() - "_conv1".length()), x);
+          blocks.add(b);
+          x = b.out;
+        }
+      }
+      features = Nd4j.create(dtype, n, featureSize);
+      gap = new Mean(x, features, 1, 2);
+    }
+
+    void forward(INDArray images, boolean training) {
+      OpTimes.time("input_copy", () -> input.assign(images.permute(0, 2, 3, 1)));
+      stem.forward(training);
+      OpTimes.time("relu", () -> Nd4j.getExecutioner().exec(stemRelu));
+      for (BlockPass b : blocks) {
+        b.forward(training);
+      }
+      OpTimes.time("gap", () -> Nd4j.getExecutioner().exec(gap));
+    }
+
+    void backward(INDArray featureGradient) {
+      if (backward == null) {
+        bindBackward();
+      }
+      OpTimes.time("grad_copy", () -> dFeatures.assign(featureGradient));
+      backward.run();
+    }
+
+    private void bindBackward() {
+      Scratch scratch = new Scratch();
+      dFeatures = Nd4j.create(dtype, features.shape());
+      INDArray last = blocks.get(blocks.size() - 1).out;
+      INDArray dLast = Nd4j.create(dtype, last.shape());
+      NativeOp gapBp =
+          NativeOp.bind(
+              "reduce_mean_bp",
+              new INDArray[] {last, dFeatures},
+              new INDArray[] {dLast},
+              new long[] {1, 2});
+      INDArray dOut = dLast;
+      for (int i = blocks.size() - 1; i >= 0; i--) {
+        // ping-pong: a block's dIn is the next-lower block's dOut, never its own
+        blocks.get(i).bindBackward(dOut, scratch, "dIn" + (i % 2));
+        dOut = blocks.get(i).dIn;
+      }
+      INDArray dStem = Nd4j.create(dtype, stem.y.shape());
+      INDArray dStemConv = Nd4j.create(dtype, stem.y.shape());
+      Runnable stemReluBp = reluBackward(stem.y, dOut, dStem);
+      Runnable stemWeights = new ImageConvWeightGradient(input, dStemConv, stem.unit.gW, dtype);
+      backward =
+          () -> {
+            gapBp.exec();
+            for (int i = blocks.size() - 1; i >= 0; i--) {
+              blocks.get(i).backward.run();
+            }
+            stemReluBp.run();
+            stem.bn.backward(dStem, dStemConv);
+            stemWeights.run();
+          };
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package org.relreason.model.nn.fast;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.Op;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Batch normalisation over the channels of NHWC activations, seen as {@code [rows = N H W, C]}
+ * matrices, with Deeplearning4j's parameters and running-statistic deltas (decay 0.9, eps 1e-5,
+ * running log10 std; see {@link org.relreason.model.nn.Backbone#statisticsMask()}). Same arithmetic
+ * as the batch norm inside {@link FastConv4Backbone}: mean and two-pass biased variance as row
+ * reductions, libnd4j's {@code batchnorm} op for the affine map, and the backward {@code dx = a dy
+ * + (b x + k)} with per-channel {@code a, b, k} (Ioffe and Szegedy 2015, sec. 3).
+ *
+ * <p>The parameter and gradient views are given at construction; a {@link Pass} binds the ops to
+ * one pair of activation buffers.
+ */
+final class NativeBatchNorm {
+  private static final double DECAY = FastConv4Backbone.DECAY;
+  private static final double EPS = FastConv4Backbone.EPS;
+  private static final double LN10 = Math.log(10);
+
+  private final int c;
+  private final DataType dtype;
+  private final INDArray gamma;
+  private final INDArray beta;
+  private final INDArray mean;
+  private final INDArray logStd;
+  private final INDArray gGamma;
+  private final INDArray gBeta;
+  private final INDArray gMean;
+  private final INDArray gLogStd;
+  private final INDArray runVar;
+  private final INDArray scratch;
+
+  /**
+   * @param params the four parameter vectors of length {@code c}: gamma, beta, running mean,
+   *     running log10 std (views into the flat parameters)
+   * @param grads their gradient views, in the same order
+   */
+  NativeBatchNorm(int c, DataType dtype, INDArray[] params, INDArray[] grads) {
+    this.c = c;
+    this.dtype = dtype;
+    gamma = params[0];
+    beta = params[1];
+    mean = params[2];
+    logStd = params[3];
+    gGamma = grads[0];
+    gBeta = grads[1];
+    gMean = grads[2];
+    gLogStd = grads[3];
+    runVar = Nd4j.create(dtype, c);
+    scratch = Nd4j.create(dtype, c);
+  }
+
+  /** Binds the forward ops {@code y = bn(x)} for NHWC buffers of one batch size. */
+  Pass pass(INDArray x, INDArray y) {
+    return new Pass(x, y);
+  }
+
+  /** The ops of one batch norm on one pair of buffers. */
+  final class Pass {
+    final INDArray x;
+    final INDArray y;
+    private final INDArray batchMean = Nd4j.create(dtype, c);
+    private final INDArray batchVar = Nd4j.create(dtype, c);
+    private final Op meanOp;
+    private final Op centre;
+    private final Op squares;
+    private final double invRows;
+    private final NativeOp train;
+    private final NativeOp infer;
+    private Runnable backward;
+    private INDArray boundDy;
+    private INDArray boundDx;
+
+    private Pass(INDArray x, INDArray y) {
+      this.x = x;
+      this.y = y;
+      INDArray x2 = x.reshape('c', x.length() / c, c);
+      INDArray centred = y.reshape('c', x2.rows(), c); // y is scratch until batchnorm writes it
+      invRows = 1.0 / x2.rows();
+      meanOp = new Mean(x2, batchMean, 0);
+      centre = new BroadcastSubOp(x2, batchMean.reshape(1, c), centred, 1);
+      squares = new SquaredNorm(centred, batchVar, 0);
+      train = affine(batchMean, batchVar);
+      infer = affine(mean, runVar);
+    }
+
+    private NativeOp affine(INDArray m, INDArray v) {
+      return NativeOp.bind(
+          "batchnorm",
+          new INDArray[] {x, m, v, gamma, beta},
+          new INDArray[] {y},
+          new long[] {1, 1, 3},
+          EPS);
+    }
+
+    /** {@code y = bn(x)}: batch statistics when training, running statistics otherwise. */
+    void forward(boolean training) {
+      if (training) {
+        OpTimes.time(
+            "bn_stats",
+            () -> {
+              Nd4j.getExecutioner().exec(meanOp);
+              Nd4j.getExecutioner().exec(centre);
+              Nd4j.getExecutioner().exec(squares);
+              batchVar.muli(invRows);
+            });
+        train.exec();
+      } else {
+        OpTimes.time(
+            "bn_runvar", () -> Transforms.exp(runVar.assign(logStd).muli(2 * LN10), false));
+        infer.exec();
+      }
+    }
+
+    /**
+     * After a training {@link #forward}: {@code dx = dL/dx} from {@code dy = dL/dy} (overwritten),
+     * gamma and beta gradients and the running-statistic deltas into the gradient views.
+     */
+    void backward(INDArray dy, INDArray dx) {
+      if (backward == null || dy != boundDy || dx != boundDx) {
+        backward = bindBackward(dy, dx);
+        boundDy = dy;
+        boundDx = dx;
+      }
+      backward.run();
+      OpTimes.time(
+          "bn_stat_delta",
+          () -> {
+            // mean: g = (1 - d)(mean - batchMean)
+            gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
+            // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
+            Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
+            scratch.addi(batchVar.mul(1 - DECAY));
+            Transforms.log(scratch, false).muli(0.5 / LN10);
+            gLogStd.assign(logStd).subi(scratch);
+          });
+    }
+
+    private Runnable bindBackward(INDArray dy, INDArray dx) {
+      long rows = x.length() / c;
+      INDArray x2 = x.reshape('c', rows, c);
+      INDArray dy2 = dy.reshape('c', rows, c);
+      INDArray dx2 = dx.reshape('c', rows, c);
+      INDArray sumDy = Nd4j.create(dtype, c);
+      INDArray sumDyX = Nd4j.create(dtype, c);
+      Op reduceDy = new Sum(dy2, sumDy, 0);
+      Op reduceDyX = new Sum(dx2, sumDyX, 0);
+      INDArray invStd = Nd4j.create(dtype, 1, c);
+      INDArray a = Nd4j.create(dtype, 1, c);
+      INDArray b = Nd4j.create(dtype, 1, c);
+      INDArray k = Nd4j.create(dtype, 1, c);
+      INDArray m = batchMean.reshape(1, c);
+      INDArray v = batchVar.reshape(1, c);
+      INDArray g = gamma.reshape(1, c);
+      INDArray gG = gGamma.reshape(1, c);
+      INDArray gB = gBeta.reshape(1, c);
+      // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
+      NativeOp affineBk =
+          NativeOp.bind(
+              "batchnorm",
+              new INDArray[] {
+                x,
+                Nd4j.zeros(dtype, c),
+                Nd4j.create(dtype, c).assign(1 - EPS),
+                b.reshape(c),
+                k.reshape(c)
+              },
+              new INDArray[] {dx},
+              new long[] {1, 1, 3},
+              EPS);
+      Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
+      double invN = 1.0 / rows;
+      INDArray sumDyRow = sumDy.reshape(1, c);
+      INDArray sumDyXRow = sumDyX.reshape(1, c);
+      return () -> {
+        OpTimes.time(
+            "bn_bp_reduce",
+            () -> {
+              Nd4j.getExecutioner().exec(reduceDy);
+              dy2.mul(x2, dx2); // dx is scratch for dy * x
+              Nd4j.getExecutioner().exec(reduceDyX);
+            });
+        OpTimes.time(
+            "bn_bp_coeffs",
+            () -> {
+              Transforms.pow(invStd.assign(v).addi(EPS), -0.5, false);
+              // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
+              gG.assign(sumDyXRow).subi(m.mul(sumDyRow)).muli(invStd);
+              gB.assign(sumDyRow);
+              a.assign(g).muli(invStd);
+              b.assign(a).muli(invStd).muli(gG).muli(-invN);
+              k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(m));
+            });
+        OpTimes.time(
+            "bn_bp_apply",
+            () -> {
+              affineBk.execUntimed();
+              Nd4j.getExecutioner().exec(scaleDy);
+              dx2.addi(dy2);
+            });
+      };
+    }
+  }
+}
