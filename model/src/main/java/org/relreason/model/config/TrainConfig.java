@@ -151,7 +151,7 @@ public record TrainConfig(
           new ConfigKey(
               "lr",
               "0.001",
-              "learning rate of Adam (the supervised baseline uses SGD at the paper's 0.1 instead)",
+              "learning rate of Adam (the supervised baseline uses SGD at the paper's 0.1, infomax Adam at the paper's 1e-4 instead)",
               ConfigKey.real(1e-8, 1)),
           new ConfigKey(
               "seed",

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.LocalFeatureBackbone;
 import org.relreason.model.nn.ParamBlock;
 import org.relreason.model.train.Batch;
 import org.relreason.model.train.Phase;
@@ -31,8 +32,14 @@ abstract class BaselineModel implements PretrainModel {
    *
    * @param stats loss and accuracy of the step
    * @param featureGradient {@code dL/dfeatures}, or null for a forward-only evaluation
+   * @param localGradient {@code dL/dlocal} on the backbone's local feature map ({@link
+   *     LocalFeatureBackbone}), or null when the objective does not read that map
    */
-  record Objective(StepStats stats, INDArray featureGradient) {}
+  record Objective(StepStats stats, INDArray featureGradient, INDArray localGradient) {
+    Objective(StepStats stats, INDArray featureGradient) {
+      this(stats, featureGradient, null);
+    }
+  }
 
   BaselineModel(Backbone backbone, ParamBlock head, DataType dtype) {
     this.backbone = backbone;
@@ -75,7 +82,11 @@ abstract class BaselineModel implements PretrainModel {
     timer.stop(Phase.BACKBONE_FORWARD);
     Objective out = objective(features, batch, true);
     timer.stop(Phase.HEAD);
-    backbone.backward(out.featureGradient());
+    if (out.localGradient() != null) {
+      ((LocalFeatureBackbone) backbone).backward(out.featureGradient(), out.localGradient());
+    } else {
+      backbone.backward(out.featureGradient());
+    }
     slice(gradients, 0, backboneSize).assign(backbone.gradients());
     slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
     timer.stop(Phase.BACKBONE_BACKWARD);

@@ -8,6 +8,7 @@ import org.relreason.model.data.ImageSet;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
+import org.relreason.model.nn.LocalFeatureBackbone;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.Seeds;
@@ -45,11 +46,22 @@ public final class Methods {
       case DEEPCLUSTER ->
           new DeepClusterModel(
               backbone, CLUSTERS_PER_CLASS * classes(config, train), headSeed, DataType.FLOAT);
-      case INFOMAX ->
-          throw new ConfigException(
-              "config key 'method': value 'infomax' (Deep InfoMax) is not implemented yet");
+      case INFOMAX -> new InfoMaxModel(localFeatures(config, backbone), headSeed, DataType.FLOAT);
       default -> throw new IllegalStateException("unhandled method " + method);
     };
+  }
+
+  /** The backbone as one with a local feature map, which Deep InfoMax's local objective reads. */
+  private static LocalFeatureBackbone localFeatures(TrainConfig config, Backbone backbone) {
+    if (backbone instanceof LocalFeatureBackbone local) {
+      return local;
+    }
+    throw new ConfigException(
+        "config keys 'method' and 'backbone': method '"
+            + config.method().id()
+            + "' needs the backbone's local feature map, which backbone '"
+            + config.backbone().id()
+            + "' does not expose (supported: conv4)");
   }
 
   private static int classes(TrainConfig config, ImageSet train) {

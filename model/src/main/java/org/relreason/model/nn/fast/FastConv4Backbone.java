@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.LocalFeatureBackbone;
 
 /**
  * Conv-4 (conv3x3 no-bias - BN - ReLU - 2x2 avg-pool, three times, then conv - BN - ReLU - global
@@ -40,11 +41,16 @@ import org.relreason.model.nn.Backbone;
  * permuted copy of the weights is made at each forward and the weight gradient is permuted back
  * after the backward (a few thousand values, negligible).
  *
+ * <p>As a {@link LocalFeatureBackbone} its local map is the first block's ReLU output before its
+ * pooling ({@code [N, H, W, C1]} at the input's resolution, C1 = 8 × width): the map the
+ * relational-reasoning paper's Deep InfoMax code takes from Conv-4 ({@code forward_conv4} in its
+ * {@code methods/deepinfomax.py}).
+ *
  * <p>Buffers are kept for the last two batch sizes seen (the training batch and an evaluation
  * batch). {@link #forward} returns a fresh copy of the features (callers such as the feature
  * extractor free it). Not thread-safe.
  */
-public final class FastConv4Backbone implements Backbone {
+public final class FastConv4Backbone implements LocalFeatureBackbone {
   /** Batch-norm running-average decay of DL4J (PyTorch's momentum 0.1). */
   static final double DECAY = 0.9;
 
@@ -244,10 +250,42 @@ public final class FastConv4Backbone implements Backbone {
 
   @Override
   public void backward(INDArray featureGradient) {
+    backward(featureGradient, null);
+  }
+
+  @Override
+  public int localChannels() {
+    return channels[0];
+  }
+
+  @Override
+  public INDArray localFeatures() {
+    if (!backwardReady) {
+      throw new IllegalStateException("localFeatures() needs a training forward() first");
+    }
+    INDArray act = plan.blocks[0].act;
+    return layout.nhwc ? act.dup('c') : act.permute(0, 2, 3, 1).dup('c');
+  }
+
+  @Override
+  public void backward(INDArray featureGradient, INDArray localGradient) {
     if (!backwardReady) {
       throw new IllegalStateException("backward() needs a training forward() first");
     }
     Plan p = plan;
+    if (localGradient != null) {
+      INDArray act = p.blocks[0].act;
+      long[] expected = {
+        p.n, act.size(layout.nhwc ? 1 : 2), act.size(layout.nhwc ? 2 : 3), channels[0]
+      };
+      if (!java.util.Arrays.equals(localGradient.shape(), expected)) {
+        throw new IllegalArgumentException(
+            "local gradient of shape "
+                + java.util.Arrays.toString(localGradient.shape())
+                + ", expected "
+                + java.util.Arrays.toString(expected));
+      }
+    }
     p.ensureBackward();
     timed("grad_copy", () -> p.dFeatures.assign(featureGradient));
     p.gapBp.exec();
@@ -255,6 +293,10 @@ public final class FastConv4Backbone implements Backbone {
       PlanBlock pb = p.blocks[b];
       if (pb.poolBp != null) {
         pb.poolBp.exec();
+      }
+      if (b == 0 && localGradient != null) {
+        // the local map is this block's ReLU output: its gradient joins the pooling's
+        pb.dAct.addi(layout.nhwc ? localGradient : localGradient.permute(0, 3, 1, 2));
       }
       timed("relu_bp", pb.reluBp);
       if (pb.matrixBnBp != null) {
@@ -403,6 +445,7 @@ public final class FastConv4Backbone implements Backbone {
     NativeOp convBp;
     Runnable weightGradientOnly; // first block: no input gradient, see ImageConvWeightGradient
     INDArray dX;
+    INDArray dAct; // dL/d(ReLU output), written by the pooling's backward
 
     PlanBlock(Block bl, INDArray x, boolean last) {
       this.x = x;
@@ -462,7 +505,6 @@ public final class FastConv4Backbone implements Backbone {
 
     /** Binds the backprop ops: {@code dOut} is dL/d(block output), {@code dX} is allocated. */
     void bindBackward(Block bl, INDArray dOut, boolean first) {
-      INDArray dAct;
       if (pooled != null) {
         dAct = Nd4j.create(dtype, act.shape());
         poolBp =

@@ -1,0 +1,105 @@
+package org.relreason.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.DoublePrecision;
+import org.relreason.model.nn.fast.FastConv4Backbone;
+import org.relreason.model.nn.fast.FastConv4Backbone.Layout;
+
+/**
+ * The fast Conv-4 as a {@link LocalFeatureBackbone}: its local map is the Deeplearning4j Conv-4's
+ * first ReLU output (channels last), and a gradient on the map back-propagates the same in both
+ * activation layouts and as the finite differences of {@code L = Σ features·R + Σ map·Q}.
+ */
+@ExtendWith(DoublePrecision.class)
+class FastConv4LocalFeaturesTest {
+  private static final BackboneSpec SPEC = new BackboneSpec(BackboneKind.CONV4, 0.5, 3, 8, 8);
+
+  private static FastConv4Backbone fast(Layout layout) {
+    FastConv4Backbone b = new FastConv4Backbone(3, 8, 8, 0.5, DataType.DOUBLE, layout);
+    b.params().assign(Backbones.build(SPEC, 42, DataType.DOUBLE).params());
+    return b;
+  }
+
+  @Test
+  void localMapIsTheFirstBlocksReluOutputBeforePooling() {
+    GraphBackbone reference = (GraphBackbone) Backbones.build(SPEC, 42, DataType.DOUBLE);
+    Nd4j.getRandom().setSeed(1);
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 3, 8, 8);
+    Map<String, INDArray> acts = reference.graph().feedForward(new INDArray[] {x}, true, false);
+    INDArray expected = acts.get("block1_relu").permute(0, 2, 3, 1); // NCHW → NHWC
+    for (Layout layout : new Layout[] {Layout.NHWC_OIHW, Layout.NCHW_OIHW}) {
+      FastConv4Backbone b = fast(layout);
+      assertThatThrownBy(b::localFeatures).isInstanceOf(IllegalStateException.class);
+      b.forward(x, true);
+      INDArray local = b.localFeatures();
+      assertThat(local.shape()).containsExactly(3, 8, 8, 4);
+      assertThat(b.localChannels()).isEqualTo(4);
+      assertThat(local.equalsWithEps(expected, 1e-10)).as(layout.name()).isTrue();
+    }
+  }
+
+  @Test
+  void gradientOnTheMapMatchesFiniteDifferencesInBothLayouts() {
+    Nd4j.getRandom().setSeed(2);
+    INDArray x = Nd4j.randn(DataType.DOUBLE, 2, 3, 8, 8);
+    INDArray r = Nd4j.randn(DataType.DOUBLE, 2, 32);
+    INDArray q = Nd4j.randn(DataType.DOUBLE, 2, 8, 8, 4);
+    double[] nhwc = gradient(fast(Layout.NHWC_OIHW), x, r, q);
+    double[] nchw = gradient(fast(Layout.NCHW_OIHW), x, r, q);
+    // the layouts' batch-norm backwards differ in round-off (about 2e-7 on gradients up to 22 here,
+    // with or without the map's term)
+    assertThat(Nd4j.createFromArray(nchw).equalsWithEps(Nd4j.createFromArray(nhwc), 1e-6)).isTrue();
+    FastConv4Backbone b = fast(Layout.NHWC_OIHW);
+    boolean[] stats = b.statisticsMask();
+    INDArray params = b.params();
+    double eps = 1e-6;
+    int checked = 0;
+    // the first block's conv weights (108 values) and a few of every later trainable value
+    for (int i = 0; i < nhwc.length; i += i < 108 ? 7 : 97) {
+      if (stats[i]) {
+        continue;
+      }
+      double p = params.getDouble(i);
+      params.putScalar(i, p + eps);
+      double plus = loss(b, x, r, q);
+      params.putScalar(i, p - eps);
+      double minus = loss(b, x, r, q);
+      params.putScalar(i, p);
+      double numeric = (plus - minus) / (2 * eps);
+      double diff = Math.abs(numeric - nhwc[i]);
+      if (diff > 1e-9) {
+        assertThat(diff / Math.max(Math.abs(numeric), Math.abs(nhwc[i])))
+            .as("param %d: analytic %.10g numeric %.10g", i, nhwc[i], numeric)
+            .isLessThan(1e-5);
+      }
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(30);
+    // without the map's gradient the result differs: the map's term is really back-propagated
+    b.forward(x, true);
+    b.backward(r);
+    assertThat(b.gradients().toDoubleVector()).isNotEqualTo(nhwc);
+    b.forward(x, true);
+    assertThatThrownBy(() -> b.backward(r, Nd4j.zeros(DataType.DOUBLE, 2, 8, 8, 3)))
+        .hasMessageContaining("local gradient of shape [2, 8, 8, 3]");
+  }
+
+  private static double[] gradient(FastConv4Backbone b, INDArray x, INDArray r, INDArray q) {
+    b.forward(x, true);
+    b.backward(r, q);
+    return b.gradients().toDoubleVector();
+  }
+
+  private static double loss(FastConv4Backbone b, INDArray x, INDArray r, INDArray q) {
+    INDArray f = b.forward(x, true);
+    return f.mul(r).sumNumber().doubleValue() + b.localFeatures().mul(q).sumNumber().doubleValue();
+  }
+}
