@@ -37,10 +37,11 @@ import picocli.CommandLine.Spec;
     name = "benchmark",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a grid of pre-training runs (methods x backbones x datasets x seeds), evaluates each",
-      "under the grid's protocols, and writes OUT/results.json and OUT/results.md (mean +- std",
-      "over seeds, the paper's number beside each cell). Each cell runs in OUT/cells/<cell>/;",
-      "a re-run skips finished cells and resumes interrupted ones from their checkpoints.",
+      "Runs a grid of pre-training runs (methods x backbones x datasets x seeds), evaluates each"
+          + " under the grid's protocols, and writes OUT/results.json and OUT/results.md (mean +-"
+          + " std over seeds, the paper's number beside each cell).",
+      "Each cell runs in OUT/cells/<cell>/; a re-run skips finished cells and resumes"
+          + " interrupted ones from their checkpoints; a cell saved with other settings is refused.",
       "Lists given as flags replace those of --grid; --set overrides its settings key by key."
     })
 final class BenchmarkCommand implements Callable<Integer> {

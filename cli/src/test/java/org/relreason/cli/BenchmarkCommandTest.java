@@ -145,4 +145,21 @@ class BenchmarkCommandTest {
             "\\| random \\| failed \\(1\\) \\| – \\| \\d+\\.\\d\\d \\(n=1\\) \\| – \\|")
         .contains("| random-conv4-cifar10-s1 | failed |");
   }
+
+  @Test
+  void workersArePassedToEachCellsEmbeddedParameterServer(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("bench");
+    Run r = run(args(out, "--methods", "relational", "--set", "workers=1"));
+    // (a method the parameter server refuses fails its cell with the refusal, like any error)
+    assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    JsonNode trained =
+        new ObjectMapper()
+            .readTree(
+                out.resolve("cells/relational-conv4-fashion-mnist-s1/train-result.json").toFile());
+    assertThat(trained.get("config").get("workers").asText()).isEqualTo("1");
+    assertThat(trained.get("steps").asLong()).isEqualTo(3);
+    // the single-process trainer reports its step phases; the parameter server's pretrainer
+    // reports none (its coordinator times shards instead)
+    assertThat(trained.get("phase_seconds").size()).isZero();
+  }
 }
