@@ -201,9 +201,10 @@ public final class BenchmarkRunner {
               (System.nanoTime() - t0) / 1e9,
               now(),
               false);
-    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-      // a cell's failure (bad data, a refused setting, a native error) is the cell's, not the
-      // grid's: record it and go on
+    } catch (Exception | LinkageError | AssertionError | OutOfMemoryError | StackOverflowError e) {
+      // a cell's failure (bad data, a refused setting, a backbone too big for the memory, a
+      // missing native) is the cell's, not the grid's: record it and go on; its objects are
+      // garbage once this method returns
       LOG.warn("cell {} failed", cell.name(), e);
       r =
           new CellResult(
