@@ -9,7 +9,9 @@ import org.relreason.model.train.TrainResult;
 /**
  * An evaluation protocol of the grid: turns a pre-trained cell into named scores. The backbone the
  * cell trained is in the cell's checkpoint directory ({@code config.checkpointDir()}, the newest
- * checkpoint), so a protocol that needs it (transfer, fine-tuning, …) loads it from there.
+ * checkpoint), so a protocol that needs it (transfer, fine-tuning, …) loads it from there; a {@code
+ * random} cell has no checkpoint (nothing was trained): its backbone is the initial one that {@code
+ * Methods.build(config, images)} returns for the cell's seed.
  */
 public interface Protocol {
   /** The name used in the grid spec's {@code protocols}. */
