@@ -6,7 +6,10 @@ import org.relreason.dashboard.Dashboards;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The single entry point of relreason: {@code train}, {@code eval}, {@code bench}. */
+/**
+ * The single entry point of relreason: {@code train}, {@code eval}, {@code bench}, {@code
+ * benchmark}.
+ */
 @Command(
     name = "relreason",
     mixinStandardHelpOptions = true,
@@ -17,6 +20,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       BenchCommand.class,
+      BenchmarkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,78 @@
+package org.relreason.model.benchmark;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.relreason.model.config.TrainConfig;
+import org.relreason.model.train.TrainResult;
+
+/**
+ * The protocols a grid may name. Adding one (transfer, grain, fine-tuning, label fractions,
+ * retrieval) is one entry in {@link #ALL}.
+ */
+public final class Protocols {
+  /** Metric of the linear evaluation: top-1 on the test split. */
+  public static final String LINEAR_TOP1 = "linear_top1";
+
+  /** Metric of the kNN monitor: top-1 on the test split. */
+  public static final String KNN_TOP1 = "knn_top1";
+
+  /**
+   * The paper's linear evaluation and the kNN monitor: {@code train} computes both on every run, so
+   * this protocol only reads them from the result.
+   */
+  public static final Protocol LINEAR =
+      new Protocol() {
+        @Override
+        public String id() {
+          return "linear";
+        }
+
+        @Override
+        public Map<String, Double> evaluate(TrainConfig config, TrainResult r, Path cellDir) {
+          Map<String, Double> m = new LinkedHashMap<>();
+          if (r.linearTop1() != null) {
+            m.put(LINEAR_TOP1, r.linearTop1());
+          }
+          if (r.knnTop1() != null) {
+            m.put(KNN_TOP1, r.knnTop1());
+          }
+          return m;
+        }
+      };
+
+  private static final Map<String, Protocol> ALL = new LinkedHashMap<>();
+
+  static {
+    for (Protocol p : List.of(LINEAR)) {
+      ALL.put(p.id(), p);
+    }
+  }
+
+  private Protocols() {}
+
+  /** The known protocol names, in a stable order. */
+  public static List<String> names() {
+    return List.copyOf(ALL.keySet());
+  }
+
+  /** The protocol of that name. */
+  public static Protocol get(String id) {
+    Protocol p = ALL.get(id);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "unknown protocol '" + id + "' (known: " + String.join(", ", names()) + ")");
+    }
+    return p;
+  }
+
+  /** What a metric is called in tables. */
+  public static String title(String metric) {
+    return switch (metric) {
+      case LINEAR_TOP1 -> "Linear evaluation, top-1 (%)";
+      case KNN_TOP1 -> "kNN monitor (k = knn-k, cosine), top-1 (%)";
+      default -> metric + " (%)";
+    };
+  }
+}
