@@ -174,6 +174,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     final List<Shard> shards;
     final long[] progress;
     final FeatureRound features;
+    // per shard: the workers whose attempt failed or was refused, and who computed the result
+    final List<Set<String>> tried = new ArrayList<>();
+    final String[] computedBy;
     final long started = System.nanoTime();
     long sent;
     long firstDone;
@@ -188,6 +191,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       this.shards = shards;
       this.progress = new long[shards.size()];
       this.features = f;
+      this.computedBy = new String[shards.size()];
+      shards.forEach(s -> tried.add(new HashSet<>()));
     }
   }
 
@@ -632,9 +637,18 @@ public final class CoordinatorVerticle extends VerticleBase {
     List<Future<Accepted>> results = new ArrayList<>();
     for (Shard shard : shards) {
       String preferred = live.isEmpty() ? null : live.get(shard.id() % live.size());
-      results.add(compute(st, shard, preferred, new HashSet<>()));
+      results.add(compute(st, shard, preferred, st.tried.get(shard.id())));
     }
     st.sent = System.nanoTime();
+    return fanIn(st, results);
+  }
+
+  /**
+   * Waits for every shard's result, then applies the step. The shards' gradients are checked for
+   * NaN and infinity while they are summed (the one time they are read); shards found non-finite
+   * there are refused, counted and recomputed by other workers, and the step aggregated again.
+   */
+  private Future<Void> fanIn(StepState st, List<Future<Accepted>> results) {
     return Future.join(results)
         .transform(
             ar -> {
@@ -645,8 +659,31 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
                 accepted.add(f.result());
               }
-              return apply(st, accepted);
+              return apply(st, accepted)
+                  .recover(
+                      e ->
+                          e instanceof GradientAggregator.NonFiniteShards bad
+                              ? fanIn(st, recompute(st, results, bad))
+                              : Future.failedFuture(e));
             });
+  }
+
+  /** {@code results} with the refused shards' results replaced by new attempts elsewhere. */
+  private List<Future<Accepted>> recompute(
+      StepState st, List<Future<Accepted>> results, GradientAggregator.NonFiniteShards bad) {
+    List<Future<Accepted>> again = new ArrayList<>(results);
+    bad.refusals()
+        .forEach(
+            (s, e) -> {
+              String worker = st.computedBy[s];
+              counters.reject(e);
+              LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+              st.tried.get(s).add(worker);
+              counters.reassigned++;
+              observer.onShardReassigned();
+              again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
+            });
+    return again;
   }
 
   /** One shard, retried on other live workers until one returns an acceptable result. */
@@ -724,6 +761,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                           long now = System.nanoTime();
                           st.firstDone = st.firstDone == 0 ? now : st.firstDone;
                           st.lastDone = now;
+                          st.computedBy[shard.id()] = worker;
                           observer.onMessage(
                               Direction.RECEIVED,
                               Kind.GRADIENTS,
@@ -824,19 +862,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     return (row % config.m()) * config.k() + row / config.m();
   }
 
-  /** Aggregates in shard order, steps Adam, publishes the new version. */
+  /**
+   * Aggregates in shard order, steps Adam, publishes the new version. Fails with {@link
+   * GradientAggregator.NonFiniteShards}, before anything changes, if a shard is not finite.
+   */
   private Future<Void> apply(StepState st, List<Accepted> accepted) {
     return executor
         .executeBlocking(
             () -> {
               long a0 = System.nanoTime();
-              List<float[]> grads = accepted.stream().map(Accepted::gradient).toList();
+              List<ShardGradient> grads = accepted.stream().map(Accepted::gradient).toList();
               float[] g;
               StepStats stats;
               if (options.mode() == ShardingMode.IMAGES) {
                 long[] pairs =
                     accepted.stream().mapToLong(a -> a.result().getPairCount()).toArray();
-                g = aggregator.images(grads, pairs);
+                g = aggregator.weightedMean(grads, pairs);
                 stats = null;
                 for (Accepted a : accepted) {
                   StepStats s = statsOf(a.result());
@@ -844,10 +885,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
               } else {
                 int[] views = st.shards.stream().mapToInt(s -> s.rows().length).toArray();
-                g = aggregator.views(grads, views, st.features.output.headGradient());
+                g = aggregator.backboneSum(grads, views, st.features.output.headGradient());
                 stats = st.features.output.stats();
               }
-              Validation.requireFinite(g, "aggregated gradient", "step");
+              // finite: the aggregator refuses non-finite shards and results
               long a1 = System.nanoTime();
               synchronized (paramsLock) {
                 adam.step(params, g);
