@@ -325,13 +325,16 @@ public final class CoordinatorVerticle extends VerticleBase {
   // ---- membership -------------------------------------------------------------------------
 
   private void onHello(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof WorkerHello hello)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.MALFORMED,
               "expected WorkerHello",
-              WorkerHello.getDescriptor().getFullName()));
+              WorkerHello.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
     String refusal = null;
@@ -364,7 +367,6 @@ public final class CoordinatorVerticle extends VerticleBase {
       reason = RefusalReason.RUN_FINISHED;
       refusal = "the run has finished";
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hello.getSerializedSize());
     RegistrationReply.Builder reply =
         RegistrationReply.newBuilder()
             .setHeader(header(step, version))
@@ -380,8 +382,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
       RegistrationReply r =
           reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build();
-      observer.onMessage(Direction.SENT, Kind.CONTROL, r.getSerializedSize());
-      message.reply(r);
+      reply(message, r, Kind.CONTROL);
       return;
     }
     // A worker joins at the next step boundary; before the first step that is now.
@@ -413,7 +414,6 @@ public final class CoordinatorVerticle extends VerticleBase {
         hello.getCapabilities().getBackend(),
         hello.getCapabilities().getDeviceName());
     RegistrationReply accepted = reply.setAccepted(true).build();
-    observer.onMessage(Direction.SENT, Kind.CONTROL, accepted.getSerializedSize());
     observer.onWorkerJoined(
         new RunObserver.WorkerInfo(
             id,
@@ -421,7 +421,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             hello.getCapabilities().getBackend().name(),
             hello.getCapabilities().getDeviceName(),
             threads));
-    message.reply(accepted);
+    reply(message, accepted, Kind.CONTROL);
     if (!running && members.size() >= options.workers()) {
       running = true;
       observer.onRunState(RunObserver.RunState.RUNNING);
@@ -436,38 +436,45 @@ public final class CoordinatorVerticle extends VerticleBase {
    * know the workers of its predecessor, and the error tells them to register again.
    */
   private void onHeartbeat(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof Heartbeat hb)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
-              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()));
+              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hb.getSerializedSize());
     String id = hb.getWorkerId();
     boolean member = members.computeIfPresent(id, (k, v) -> System.currentTimeMillis()) != null;
     if (member) {
       observer.onHeartbeat(id, hb.getLastStep());
     }
     if (member || joining.contains(id)) {
-      message.reply(
+      reply(
+          message,
           Heartbeat.newBuilder()
               .setHeader(header(step, version))
               .setWorkerId(id)
               .setState(Heartbeat.State.IDLE)
               .setLastStep(step)
               .setTimestampUnixMillis(System.currentTimeMillis())
-              .build());
+              .build(),
+          Kind.CONTROL);
     } else {
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.STALE,
               "worker '" + id + "' is not registered with run " + options.runId(),
-              Heartbeat.getDescriptor().getFullName()));
+              Heartbeat.getDescriptor().getFullName()),
+          Kind.CONTROL);
     }
   }
 
   private void onDisconnect(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
       counters.death(Rejections.DISCONNECT);
       nodeOf.remove(d.getWorkerId());
@@ -537,28 +544,29 @@ public final class CoordinatorVerticle extends VerticleBase {
   // ---- parameters -------------------------------------------------------------------------
 
   private void onParams(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof ParameterRequest request)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.MALFORMED,
               "expected ParameterRequest",
-              ParameterRequest.getDescriptor().getFullName()));
+              ParameterRequest.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, request.getSerializedSize());
     try {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
       counters.reject(e);
-      message.reply(e.toError(header(step, version)));
+      reply(message, e.toError(header(step, version)), Kind.CONTROL);
       return;
     }
     if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
       snapshot = snapshot(step, version);
     }
-    observer.onMessage(Direction.SENT, Kind.PARAMETERS, snapshot.getSerializedSize());
-    message.reply(snapshot);
+    reply(message, snapshot, Kind.PARAMETERS);
   }
 
   private ParameterSnapshot snapshot(long s, long v) {
@@ -599,16 +607,15 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void finish() {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
     for (String worker : members.keySet()) {
-      vertx
-          .eventBus()
-          .send(
-              Addresses.workerControl(worker),
-              Disconnect.newBuilder()
-                  .setHeader(header(step, version))
-                  .setWorkerId(worker)
-                  .setReason(Disconnect.Reason.RUN_FINISHED)
-                  .setDetail("the run reached step " + step)
-                  .build());
+      Disconnect bye =
+          Disconnect.newBuilder()
+              .setHeader(header(step, version))
+              .setWorkerId(worker)
+              .setReason(Disconnect.Reason.RUN_FINISHED)
+              .setDetail("the run reached step " + step)
+              .build();
+      observer.onMessage(Direction.SENT, Kind.CONTROL, bye.getSerializedSize());
+      vertx.eventBus().send(Addresses.workerControl(worker), bye);
     }
     observer.onRunState(RunObserver.RunState.FINISHED);
     done.tryComplete(
@@ -739,6 +746,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         .request(Addresses.workerTask(worker), task, delivery)
         .onComplete(
             ar -> {
+              if (ar.succeeded()) {
+                received(ar.result().body(), Kind.GRADIENTS); // late or not, it came in
+              }
               if (promise.future().isComplete()) {
                 counters.late(); // answered after its attempt timed out: ignored
                 return;
@@ -762,10 +772,6 @@ public final class CoordinatorVerticle extends VerticleBase {
                           st.firstDone = st.firstDone == 0 ? now : st.firstDone;
                           st.lastDone = now;
                           st.computedBy[shard.id()] = worker;
-                          observer.onMessage(
-                              Direction.RECEIVED,
-                              Kind.GRADIENTS,
-                              checked.result().result().getSerializedSize());
                           observer.onShardDone(
                               worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
                           promise.tryComplete(checked.result());
@@ -992,12 +998,12 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onFeatures(Message<Object> message) {
     String type = Features.getDescriptor().getFullName();
+    received(message.body(), Kind.FEATURES);
     if (!(message.body() instanceof Features f)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(error(Error.Code.MALFORMED, "expected Features", type));
+      reply(message, error(Error.Code.MALFORMED, "expected Features", type), Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.FEATURES, f.getSerializedSize());
     StepState st = current;
     try {
       Header h = Validation.check(f, options.runId());
@@ -1058,7 +1064,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
-      message.reply(e.toError(header(step, version)));
+      reply(message, e.toError(header(step, version)), Kind.CONTROL);
     }
   }
 
@@ -1097,11 +1103,13 @@ public final class CoordinatorVerticle extends VerticleBase {
                     replyFeatureGradients(m, featureGradients(st, s));
                     continue;
                   }
-                  m.reply(
+                  reply(
+                      m,
                       error(
                           Error.Code.INTERNAL,
                           ar.cause().toString(),
-                          Features.getDescriptor().getFullName()));
+                          Features.getDescriptor().getFullName()),
+                      Kind.CONTROL);
                 }
                 r.waiters.get(s).clear();
               }
@@ -1109,8 +1117,31 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void replyFeatureGradients(Message<Object> m, FeatureGradients g) {
-    observer.onMessage(Direction.SENT, Kind.FEATURE_GRADIENTS, g.getSerializedSize());
-    m.reply(g);
+    reply(m, g, Kind.FEATURE_GRADIENTS);
+  }
+
+  /**
+   * Replies with {@code body}, counted in the message-byte metric: every reply goes through here,
+   * so the metric holds all the coordinator sends, not only its requests.
+   */
+  private void reply(Message<Object> to, com.google.protobuf.Message body, Kind kind) {
+    observer.onMessage(Direction.SENT, kind, body.getSerializedSize());
+    to.reply(body);
+  }
+
+  /**
+   * Counts a message that came in, whatever becomes of it: a protobuf message by its serialized
+   * size, bytes from another JVM by their protobuf part (without the 4-byte length prefix); an
+   * {@code Error} counts as control traffic.
+   */
+  private void received(Object body, Kind kind) {
+    long bytes =
+        body instanceof com.google.protobuf.Message m
+            ? m.getSerializedSize()
+            : body instanceof io.vertx.core.buffer.Buffer b
+                ? Math.max(0, b.length() - Integer.BYTES)
+                : 0;
+    observer.onMessage(Direction.RECEIVED, body instanceof Error ? Kind.CONTROL : kind, bytes);
   }
 
   private FeatureGradients featureGradients(StepState st, int shard) {

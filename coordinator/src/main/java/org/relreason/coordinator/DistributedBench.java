@@ -1,6 +1,5 @@
 package org.relreason.coordinator;
 
-import com.google.protobuf.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.File;
@@ -18,10 +17,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.coordinator.cluster.ClusterSettings;
 import org.relreason.coordinator.cluster.ClusterSupport;
+import org.relreason.coordinator.cluster.WireMeter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -42,9 +41,8 @@ import org.relreason.worker.StatisticsLayout;
  *
  * <ul>
  *   <li>step time of the embedded mode (one JVM, messages passed by reference) against a clustered
- *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the bytes per step that
- *       the coordinator's event-bus interceptors saw (measured: the parameter snapshots it sends as
- *       replies are not among them, so the figure is about half the real traffic);
+ *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the event-bus bytes per
+ *       step the coordinator wrote and read, replies included ({@link WireMeter});
  *   <li>the coordinator's aggregation rate: 8 simulated workers' ResNet-34 results, as the bytes a
  *       worker JVM sends, decoded, checked ({@link ResultCheck}, in parallel as on the worker pool)
  *       and aggregated ({@link GradientAggregator}), against a plain {@code System.arraycopy} of
@@ -121,50 +119,28 @@ public final class DistributedBench {
     return s[s.length / 2] / 1000;
   }
 
-  /** A clustered coordinator here, {@code workers} worker JVMs; counts event-bus bytes. */
+  /** A clustered coordinator here, {@code workers} worker JVMs; counts event-bus wire bytes. */
   private static RunResult clustered(
       TrainConfig config, Map<String, String> keys, ImageSet train, int workers, long[] bytes)
       throws Exception {
     String cluster = "relreason-bench-" + UUID.randomUUID();
     ClusterSettings settings = ClusterSettings.loopback(cluster);
     List<Process> jvms = new ArrayList<>();
-    Vertx vertx = ClusterSupport.start(settings).await();
+    WireMeter wire = new WireMeter();
+    Vertx vertx = ClusterSupport.start(settings, wire).await();
     try {
-      AtomicLong wire = new AtomicLong();
-      vertx
-          .eventBus()
-          .addOutboundInterceptor(
-              dc -> {
-                wire.addAndGet(size(dc.body()));
-                dc.next();
-              });
-      vertx
-          .eventBus()
-          .addInboundInterceptor(
-              dc -> {
-                wire.addAndGet(size(dc.body()));
-                dc.next();
-              });
       CoordinatorVerticle c = new CoordinatorVerticle(patient(workers), config, train);
       vertx.deployVerticle(c).await();
       for (int w = 0; w < workers; w++) {
         jvms.add(worker("b" + w, keys, cluster));
       }
       RunResult r = c.result().await();
-      bytes[0] = wire.get();
+      bytes[0] = wire.total();
       return r;
     } finally {
       jvms.forEach(Process::destroyForcibly);
       vertx.close().await();
     }
-  }
-
-  /** Wire size of a body: its length-prefixed protobuf encoding, or a buffer's length. */
-  private static long size(Object body) {
-    if (body instanceof Message m) {
-      return m.getSerializedSize() + Integer.BYTES;
-    }
-    return body instanceof Buffer b ? b.length() : 0;
   }
 
   private static Process worker(String id, Map<String, String> keys, String cluster)

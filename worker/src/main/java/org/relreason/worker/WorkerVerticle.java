@@ -128,7 +128,7 @@ public final class WorkerVerticle extends VerticleBase {
         WorkerHello.newBuilder()
             .setHeader(Headers.of("", 0, 0, id()))
             .setWorkerId(id())
-            .setHost("127.0.0.1")
+            .setHost(options.host())
             .setPid(ProcessHandle.current().pid())
             .setCapabilities(Device.capabilities())
             .setModelConfigHash(ModelConfigHash.of(config))
