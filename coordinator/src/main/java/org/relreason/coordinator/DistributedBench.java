@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -165,8 +167,14 @@ public final class DistributedBench {
   }
 
   /**
-   * 8 simulated ResNet-34 results (96×96 RGB, M=64, K=4) decoded, checked and aggregated on two
-   * threads, against {@code System.arraycopy} of the same floats; best of {@code rounds}.
+   * 8 simulated ResNet-34 results (96×96 RGB, M=64, K=4) decoded, checked and aggregated as the
+   * coordinator does ({@link ResultCheck} on a pool, then {@link GradientAggregator#weightedMean}
+   * on the common fork-join pool and the calling thread), against {@code System.arraycopy} of the
+   * same floats, rounds alternating; best of {@code rounds} each. Besides wall seconds it prints
+   * the CPU seconds of all threads for the same best rounds: on a machine busy with other work the
+   * wall ratio mostly measures the scheduler, and {@code cpu_ratio} (memcpy CPU seconds × threads /
+   * aggregation CPU seconds) is what the wall ratio would be on an idle machine if the threads
+   * scaled perfectly.
    */
   public static String aggregation(int rounds) throws Exception {
     int workers = 8;
@@ -214,12 +222,15 @@ public final class DistributedBench {
       float[][] src = new float[workers][n];
       float[] dst = new float[n];
       double copy = Double.MAX_VALUE;
+      double bestCpu = Double.MAX_VALUE;
+      double copyCpu = Double.MAX_VALUE;
       // Rounds alternate between the two, so that load from other processes hits both alike.
       for (int round = 0; round < rounds; round++) {
         long t0 = System.nanoTime();
         check.check(wire.get(0), 0, 0, shards.get(0));
         decodeOne = Math.min(decodeOne, (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
+        long c0 = cpuNanos();
         List<Future<Accepted>> decoded = new ArrayList<>();
         for (int s = 0; s < workers; s++) {
           Buffer b = wire.get(s);
@@ -235,17 +246,22 @@ public final class DistributedBench {
         }
         aggregator.weightedMean(grads, pairs);
         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        bestCpu = Math.min(bestCpu, (cpuNanos() - c0) / 1e9);
         t0 = System.nanoTime();
+        c0 = cpuNanos();
         for (float[] s : src) {
           System.arraycopy(s, 0, dst, 0, n);
         }
         copy = Math.min(copy, (System.nanoTime() - t0) / 1e9);
+        copyCpu = Math.min(copyCpu, (cpuNanos() - c0) / 1e9);
       }
+      int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
       return String.format(
           Locale.ROOT,
           "bench distributed aggregation backbone=resnet34 workers=%d floats=%d bn_stats=%d"
               + " aggregate_s=%.3f aggregate_gb_per_s=%.2f memcpy_s=%.3f memcpy_gb_per_s=%.2f"
-              + " ratio=%.2f decode_one_result_s=%.4f threads=%d",
+              + " ratio=%.2f decode_one_result_s=%.4f threads=%d aggregate_cpu_s=%.3f"
+              + " memcpy_cpu_s=%.3f cpu_ratio=%.2f",
           workers,
           n - layout.count(),
           layout.count(),
@@ -255,10 +271,23 @@ public final class DistributedBench {
           bytes / copy / 1e9,
           copy / best,
           decodeOne,
-          ForkJoinPool.getCommonPoolParallelism() + 1);
+          threads,
+          bestCpu,
+          copyCpu,
+          copyCpu * threads / bestCpu);
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** CPU time of every live thread of this JVM, summed. */
+  private static long cpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads.getAllThreadIds()) {
+      sum += Math.max(0, threads.getThreadCpuTime(id));
+    }
+    return sum;
   }
 }
