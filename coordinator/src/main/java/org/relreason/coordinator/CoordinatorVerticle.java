@@ -606,7 +606,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void finish() {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
-    for (String worker : members.keySet()) {
+    // workers that registered during the last step are told too, or they would wait for tasks
+    Set<String> everyone = new java.util.TreeSet<>(members.keySet());
+    everyone.addAll(joining);
+    for (String worker : everyone) {
       Disconnect bye =
           Disconnect.newBuilder()
               .setHeader(header(step, version))
