@@ -158,6 +158,9 @@ public final class DistributedBench {
                 "worker",
                 "--id",
                 id,
+                // no metrics server: two workers would both take the role's default port
+                "--metrics-port",
+                "0",
                 "--cluster-name",
                 cluster));
     keys.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
