@@ -189,6 +189,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     final List<Shard> shards;
     final long[] progress;
     final FeatureRound features;
+    // per shard: the workers whose attempt failed or was refused, and who computed the result
+    final List<Set<String>> tried = new ArrayList<>();
+    final String[] computedBy;
     final long started = System.nanoTime();
     long sent;
     long firstDone;
@@ -203,6 +206,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       this.shards = shards;
       this.progress = new long[shards.size()];
       this.features = f;
+      this.computedBy = new String[shards.size()];
+      shards.forEach(s -> tried.add(new HashSet<>()));
     }
   }
 
@@ -338,13 +343,16 @@ public final class CoordinatorVerticle extends VerticleBase {
   // ---- membership -------------------------------------------------------------------------
 
   private void onHello(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof WorkerHello hello)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.MALFORMED,
               "expected WorkerHello",
-              WorkerHello.getDescriptor().getFullName()));
+              WorkerHello.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
     String refusal = null;
@@ -377,7 +385,6 @@ public final class CoordinatorVerticle extends VerticleBase {
       reason = RefusalReason.RUN_FINISHED;
       refusal = "the run has finished";
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hello.getSerializedSize());
     RegistrationReply.Builder reply =
         RegistrationReply.newBuilder()
             .setHeader(header(step, version))
@@ -393,8 +400,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       LOG.warn("refused worker '{}': {}: {}", id, reason, refusal);
       RegistrationReply r =
           reply.setAccepted(false).setRefusalReason(reason).setRefusalText(refusal).build();
-      observer.onMessage(Direction.SENT, Kind.CONTROL, r.getSerializedSize());
-      message.reply(r);
+      reply(message, r, Kind.CONTROL);
       return;
     }
     // A worker joins at the next step boundary; before the first step that is now.
@@ -426,7 +432,6 @@ public final class CoordinatorVerticle extends VerticleBase {
         hello.getCapabilities().getBackend(),
         hello.getCapabilities().getDeviceName());
     RegistrationReply accepted = reply.setAccepted(true).build();
-    observer.onMessage(Direction.SENT, Kind.CONTROL, accepted.getSerializedSize());
     observer.onWorkerJoined(
         new RunObserver.WorkerInfo(
             id,
@@ -434,7 +439,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             hello.getCapabilities().getBackend().name(),
             hello.getCapabilities().getDeviceName(),
             threads));
-    message.reply(accepted);
+    reply(message, accepted, Kind.CONTROL);
     if (!running && members.size() >= options.workers()) {
       running = true;
       observer.onRunState(RunObserver.RunState.RUNNING);
@@ -449,38 +454,45 @@ public final class CoordinatorVerticle extends VerticleBase {
    * know the workers of its predecessor, and the error tells them to register again.
    */
   private void onHeartbeat(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof Heartbeat hb)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
-              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()));
+              Error.Code.MALFORMED, "expected Heartbeat", Heartbeat.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, hb.getSerializedSize());
     String id = hb.getWorkerId();
     boolean member = members.computeIfPresent(id, (k, v) -> System.currentTimeMillis()) != null;
     if (member) {
       observer.onHeartbeat(id, hb.getLastStep());
     }
     if (member || joining.contains(id)) {
-      message.reply(
+      reply(
+          message,
           Heartbeat.newBuilder()
               .setHeader(header(step, version))
               .setWorkerId(id)
               .setState(Heartbeat.State.IDLE)
               .setLastStep(step)
               .setTimestampUnixMillis(System.currentTimeMillis())
-              .build());
+              .build(),
+          Kind.CONTROL);
     } else {
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.STALE,
               "worker '" + id + "' is not registered with run " + options.runId(),
-              Heartbeat.getDescriptor().getFullName()));
+              Heartbeat.getDescriptor().getFullName()),
+          Kind.CONTROL);
     }
   }
 
   private void onDisconnect(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
       counters.death(Rejections.DISCONNECT);
       nodeOf.remove(d.getWorkerId());
@@ -550,28 +562,29 @@ public final class CoordinatorVerticle extends VerticleBase {
   // ---- parameters -------------------------------------------------------------------------
 
   private void onParams(Message<Object> message) {
+    received(message.body(), Kind.CONTROL);
     if (!(message.body() instanceof ParameterRequest request)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(
+      reply(
+          message,
           error(
               Error.Code.MALFORMED,
               "expected ParameterRequest",
-              ParameterRequest.getDescriptor().getFullName()));
+              ParameterRequest.getDescriptor().getFullName()),
+          Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.CONTROL, request.getSerializedSize());
     try {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
       counters.reject(e);
-      message.reply(e.toError(header(step, version)));
+      reply(message, e.toError(header(step, version)), Kind.CONTROL);
       return;
     }
     if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
       snapshot = snapshot(step, version);
     }
-    observer.onMessage(Direction.SENT, Kind.PARAMETERS, snapshot.getSerializedSize());
-    message.reply(snapshot);
+    reply(message, snapshot, Kind.PARAMETERS);
   }
 
   private ParameterSnapshot snapshot(long s, long v) {
@@ -612,17 +625,19 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void finish() {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
-    for (String worker : members.keySet()) {
-      vertx
-          .eventBus()
-          .send(
-              Addresses.workerControl(worker),
-              Disconnect.newBuilder()
-                  .setHeader(header(step, version))
-                  .setWorkerId(worker)
-                  .setReason(Disconnect.Reason.RUN_FINISHED)
-                  .setDetail("the run reached step " + step)
-                  .build());
+    // workers that registered during the last step are told too, or they would wait for tasks
+    Set<String> everyone = new java.util.TreeSet<>(members.keySet());
+    everyone.addAll(joining);
+    for (String worker : everyone) {
+      Disconnect bye =
+          Disconnect.newBuilder()
+              .setHeader(header(step, version))
+              .setWorkerId(worker)
+              .setReason(Disconnect.Reason.RUN_FINISHED)
+              .setDetail("the run reached step " + step)
+              .build();
+      observer.onMessage(Direction.SENT, Kind.CONTROL, bye.getSerializedSize());
+      vertx.eventBus().send(Addresses.workerControl(worker), bye);
     }
     observer.onRunState(RunObserver.RunState.FINISHED);
     done.tryComplete(
@@ -688,9 +703,18 @@ public final class CoordinatorVerticle extends VerticleBase {
     List<Future<Accepted>> results = new ArrayList<>();
     for (Shard shard : shards) {
       String preferred = live.isEmpty() ? null : live.get(shard.id() % live.size());
-      results.add(compute(st, shard, preferred, new HashSet<>()));
+      results.add(compute(st, shard, preferred, st.tried.get(shard.id())));
     }
     st.sent = System.nanoTime();
+    return fanIn(st, results);
+  }
+
+  /**
+   * Waits for every shard's result, then applies the step. The shards' gradients are checked for
+   * NaN and infinity while they are summed (the one time they are read); shards found non-finite
+   * there are refused, counted and recomputed by other workers, and the step aggregated again.
+   */
+  private Future<Void> fanIn(StepState st, List<Future<Accepted>> results) {
     return Future.join(results)
         .transform(
             ar -> {
@@ -701,8 +725,31 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
                 accepted.add(f.result());
               }
-              return apply(st, accepted);
+              return apply(st, accepted)
+                  .recover(
+                      e ->
+                          e instanceof GradientAggregator.NonFiniteShards bad
+                              ? fanIn(st, recompute(st, results, bad))
+                              : Future.failedFuture(e));
             });
+  }
+
+  /** {@code results} with the refused shards' results replaced by new attempts elsewhere. */
+  private List<Future<Accepted>> recompute(
+      StepState st, List<Future<Accepted>> results, GradientAggregator.NonFiniteShards bad) {
+    List<Future<Accepted>> again = new ArrayList<>(results);
+    bad.refusals()
+        .forEach(
+            (s, e) -> {
+              String worker = st.computedBy[s];
+              counters.reject(e);
+              LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+              st.tried.get(s).add(worker);
+              counters.reassigned++;
+              observer.onShardReassigned();
+              again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
+            });
+    return again;
   }
 
   /** One shard, retried on other live workers until one returns an acceptable result. */
@@ -758,6 +805,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         .request(Addresses.workerTask(worker), task, delivery)
         .onComplete(
             ar -> {
+              if (ar.succeeded()) {
+                received(ar.result().body(), Kind.GRADIENTS); // late or not, it came in
+              }
               if (promise.future().isComplete()) {
                 counters.late(); // answered after its attempt timed out: ignored
                 return;
@@ -780,10 +830,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                           long now = System.nanoTime();
                           st.firstDone = st.firstDone == 0 ? now : st.firstDone;
                           st.lastDone = now;
-                          observer.onMessage(
-                              Direction.RECEIVED,
-                              Kind.GRADIENTS,
-                              checked.result().result().getSerializedSize());
+                          st.computedBy[shard.id()] = worker;
                           observer.onShardDone(
                               worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
                           promise.tryComplete(checked.result());
@@ -890,13 +937,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     return (row % config.m()) * config.k() + row / config.m();
   }
 
-  /** Aggregates in shard order, steps the optimizer, publishes the new version. */
+  /**
+   * Aggregates in shard order, steps the method's optimizer, publishes the new version. Fails with
+   * {@link GradientAggregator.NonFiniteShards}, before anything changes, if a shard is not finite.
+   */
   private Future<Void> apply(StepState st, List<Accepted> accepted) {
     return executor
         .executeBlocking(
             () -> {
               long a0 = System.nanoTime();
-              List<float[]> grads = accepted.stream().map(Accepted::gradient).toList();
+              List<ShardGradient> grads = accepted.stream().map(Accepted::gradient).toList();
               float[] g;
               StepStats stats;
               if (options.mode() == ShardingMode.IMAGES) {
@@ -905,7 +955,7 @@ public final class CoordinatorVerticle extends VerticleBase {
                     st.shards.stream()
                         .mapToLong(s -> model.lossTerms(s.positions().length))
                         .toArray();
-                g = aggregator.images(grads, weights);
+                g = aggregator.weightedMean(grads, weights);
                 stats = null;
                 for (Accepted a : accepted) {
                   StepStats s = statsOf(a.result());
@@ -913,10 +963,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
               } else {
                 int[] views = st.shards.stream().mapToInt(s -> s.rows().length).toArray();
-                g = aggregator.views(grads, views, st.features.output.headGradient());
+                g = aggregator.backboneSum(grads, views, st.features.output.headGradient());
                 stats = st.features.output.stats();
               }
-              Validation.requireFinite(g, "aggregated gradient", "step");
+              // finite: the aggregator refuses non-finite shards and results
               long a1 = System.nanoTime();
               synchronized (paramsLock) {
                 optimizer.step(params, g);
@@ -1020,12 +1070,12 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onFeatures(Message<Object> message) {
     String type = Features.getDescriptor().getFullName();
+    received(message.body(), Kind.FEATURES);
     if (!(message.body() instanceof Features f)) {
       counters.rejections.reject(Rejections.MALFORMED);
-      message.reply(error(Error.Code.MALFORMED, "expected Features", type));
+      reply(message, error(Error.Code.MALFORMED, "expected Features", type), Kind.CONTROL);
       return;
     }
-    observer.onMessage(Direction.RECEIVED, Kind.FEATURES, f.getSerializedSize());
     StepState st = current;
     try {
       Header h = Validation.check(f, options.runId());
@@ -1086,7 +1136,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
-      message.reply(e.toError(header(step, version)));
+      reply(message, e.toError(header(step, version)), Kind.CONTROL);
     }
   }
 
@@ -1128,11 +1178,13 @@ public final class CoordinatorVerticle extends VerticleBase {
                     replyFeatureGradients(m, featureGradients(st, s));
                     continue;
                   }
-                  m.reply(
+                  reply(
+                      m,
                       error(
                           Error.Code.INTERNAL,
                           ar.cause().toString(),
-                          Features.getDescriptor().getFullName()));
+                          Features.getDescriptor().getFullName()),
+                      Kind.CONTROL);
                 }
                 r.waiters.get(s).clear();
               }
@@ -1140,8 +1192,31 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void replyFeatureGradients(Message<Object> m, FeatureGradients g) {
-    observer.onMessage(Direction.SENT, Kind.FEATURE_GRADIENTS, g.getSerializedSize());
-    m.reply(g);
+    reply(m, g, Kind.FEATURE_GRADIENTS);
+  }
+
+  /**
+   * Replies with {@code body}, counted in the message-byte metric: every reply goes through here,
+   * so the metric holds all the coordinator sends, not only its requests.
+   */
+  private void reply(Message<Object> to, com.google.protobuf.Message body, Kind kind) {
+    observer.onMessage(Direction.SENT, kind, body.getSerializedSize());
+    to.reply(body);
+  }
+
+  /**
+   * Counts a message that came in, whatever becomes of it: a protobuf message by its serialized
+   * size, bytes from another JVM by their protobuf part (without the 4-byte length prefix); an
+   * {@code Error} counts as control traffic.
+   */
+  private void received(Object body, Kind kind) {
+    long bytes =
+        body instanceof com.google.protobuf.Message m
+            ? m.getSerializedSize()
+            : body instanceof io.vertx.core.buffer.Buffer b
+                ? Math.max(0, b.length() - Integer.BYTES)
+                : 0;
+    observer.onMessage(Direction.RECEIVED, body instanceof Error ? Kind.CONTROL : kind, bytes);
   }
 
   private FeatureGradients featureGradients(StepState st, int shard) {

@@ -1,10 +1,11 @@
 package org.relreason.coordinator;
 
-import com.google.protobuf.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,12 +16,13 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.coordinator.cluster.ClusterSettings;
 import org.relreason.coordinator.cluster.ClusterSupport;
+import org.relreason.coordinator.cluster.WireMeter;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -41,9 +43,8 @@ import org.relreason.worker.StatisticsLayout;
  *
  * <ul>
  *   <li>step time of the embedded mode (one JVM, messages passed by reference) against a clustered
- *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the bytes per step that
- *       the coordinator's event-bus interceptors saw (measured: the parameter snapshots it sends as
- *       replies are not among them, so the figure is about half the real traffic);
+ *       coordinator in this JVM with 1 and 2 worker JVMs on 127.0.0.1, and the event-bus bytes per
+ *       step the coordinator wrote and read, replies included ({@link WireMeter});
  *   <li>the coordinator's aggregation rate: 8 simulated workers' ResNet-34 results, as the bytes a
  *       worker JVM sends, decoded, checked ({@link ResultCheck}, in parallel as on the worker pool)
  *       and aggregated ({@link GradientAggregator}), against a plain {@code System.arraycopy} of
@@ -120,50 +121,28 @@ public final class DistributedBench {
     return s[s.length / 2] / 1000;
   }
 
-  /** A clustered coordinator here, {@code workers} worker JVMs; counts event-bus bytes. */
+  /** A clustered coordinator here, {@code workers} worker JVMs; counts event-bus wire bytes. */
   private static RunResult clustered(
       TrainConfig config, Map<String, String> keys, ImageSet train, int workers, long[] bytes)
       throws Exception {
     String cluster = "relreason-bench-" + UUID.randomUUID();
     ClusterSettings settings = ClusterSettings.loopback(cluster);
     List<Process> jvms = new ArrayList<>();
-    Vertx vertx = ClusterSupport.start(settings).await();
+    WireMeter wire = new WireMeter();
+    Vertx vertx = ClusterSupport.start(settings, wire).await();
     try {
-      AtomicLong wire = new AtomicLong();
-      vertx
-          .eventBus()
-          .addOutboundInterceptor(
-              dc -> {
-                wire.addAndGet(size(dc.body()));
-                dc.next();
-              });
-      vertx
-          .eventBus()
-          .addInboundInterceptor(
-              dc -> {
-                wire.addAndGet(size(dc.body()));
-                dc.next();
-              });
       CoordinatorVerticle c = new CoordinatorVerticle(patient(workers), config, train);
       vertx.deployVerticle(c).await();
       for (int w = 0; w < workers; w++) {
         jvms.add(worker("b" + w, keys, cluster));
       }
       RunResult r = c.result().await();
-      bytes[0] = wire.get();
+      bytes[0] = wire.total();
       return r;
     } finally {
       jvms.forEach(Process::destroyForcibly);
       vertx.close().await();
     }
-  }
-
-  /** Wire size of a body: its length-prefixed protobuf encoding, or a buffer's length. */
-  private static long size(Object body) {
-    if (body instanceof Message m) {
-      return m.getSerializedSize() + Integer.BYTES;
-    }
-    return body instanceof Buffer b ? b.length() : 0;
   }
 
   private static Process worker(String id, Map<String, String> keys, String cluster)
@@ -179,6 +158,9 @@ public final class DistributedBench {
                 "worker",
                 "--id",
                 id,
+                // no metrics server: two workers would both take the role's default port
+                "--metrics-port",
+                "0",
                 "--cluster-name",
                 cluster));
     keys.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
@@ -188,8 +170,14 @@ public final class DistributedBench {
   }
 
   /**
-   * 8 simulated ResNet-34 results (96×96 RGB, M=64, K=4) decoded, checked and aggregated on two
-   * threads, against {@code System.arraycopy} of the same floats; best of {@code rounds}.
+   * 8 simulated ResNet-34 results (96×96 RGB, M=64, K=4) decoded, checked and aggregated as the
+   * coordinator does ({@link ResultCheck} on a pool, then {@link GradientAggregator#weightedMean}
+   * on the common fork-join pool and the calling thread), against {@code System.arraycopy} of the
+   * same floats, rounds alternating; best of {@code rounds} each. Besides wall seconds it prints
+   * the CPU seconds of all threads for the same best rounds: on a machine busy with other work the
+   * wall ratio mostly measures the scheduler, and {@code cpu_ratio} (memcpy CPU seconds × threads /
+   * aggregation CPU seconds) is what the wall ratio would be on an idle machine if the threads
+   * scaled perfectly.
    */
   public static String aggregation(int rounds) throws Exception {
     int workers = 8;
@@ -235,53 +223,75 @@ public final class DistributedBench {
     try {
       double best = Double.MAX_VALUE;
       double decodeOne = Double.MAX_VALUE;
+      float[][] src = new float[workers][n];
+      float[] dst = new float[n];
+      double copy = Double.MAX_VALUE;
+      double bestCpu = Double.MAX_VALUE;
+      double copyCpu = Double.MAX_VALUE;
+      // Rounds alternate between the two, so that load from other processes hits both alike.
       for (int round = 0; round < rounds; round++) {
         long t0 = System.nanoTime();
         check.check(wire.get(0), 0, 0, shards.get(0));
         decodeOne = Math.min(decodeOne, (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
+        long c0 = cpuNanos();
         List<Future<Accepted>> decoded = new ArrayList<>();
         for (int s = 0; s < workers; s++) {
           Buffer b = wire.get(s);
           Shard shard = shards.get(s);
           decoded.add(pool.submit(() -> check.check(b, 0, 0, shard)));
         }
-        List<float[]> grads = new ArrayList<>();
+        List<ShardGradient> grads = new ArrayList<>();
         long[] pairs = new long[workers];
         for (int s = 0; s < workers; s++) {
           Accepted a = decoded.get(s).get();
           grads.add(a.gradient());
           pairs[s] = a.result().getPairCount();
         }
-        aggregator.images(grads, pairs);
+        aggregator.weightedMean(grads, pairs);
         best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-      }
-      float[][] src = new float[workers][n];
-      float[] dst = new float[n];
-      double copy = Double.MAX_VALUE;
-      for (int round = 0; round < rounds; round++) {
-        long t0 = System.nanoTime();
+        bestCpu = Math.min(bestCpu, (cpuNanos() - c0) / 1e9);
+        t0 = System.nanoTime();
+        c0 = cpuNanos();
         for (float[] s : src) {
           System.arraycopy(s, 0, dst, 0, n);
         }
         copy = Math.min(copy, (System.nanoTime() - t0) / 1e9);
+        copyCpu = Math.min(copyCpu, (cpuNanos() - c0) / 1e9);
       }
+      int threads = ForkJoinPool.getCommonPoolParallelism() + 1;
       return String.format(
           Locale.ROOT,
           "bench distributed aggregation backbone=resnet34 workers=%d floats=%d bn_stats=%d"
-              + " aggregate_s=%.3f aggregate_gb_per_s=%.2f memcpy_gb_per_s=%.2f"
-              + " ratio=%.2f decode_one_result_s=%.3f",
+              + " aggregate_s=%.3f aggregate_gb_per_s=%.2f memcpy_s=%.3f memcpy_gb_per_s=%.2f"
+              + " ratio=%.2f decode_one_result_s=%.4f threads=%d aggregate_cpu_s=%.3f"
+              + " memcpy_cpu_s=%.3f cpu_ratio=%.2f",
           workers,
           n - layout.count(),
           layout.count(),
           best,
           bytes / best / 1e9,
+          copy,
           bytes / copy / 1e9,
           copy / best,
-          decodeOne);
+          decodeOne,
+          threads,
+          bestCpu,
+          copyCpu,
+          copyCpu * threads / bestCpu);
     } finally {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** CPU time of every live thread of this JVM, summed. */
+  private static long cpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : threads.getAllThreadIds()) {
+      sum += Math.max(0, threads.getThreadCpuTime(id));
+    }
+    return sum;
   }
 }

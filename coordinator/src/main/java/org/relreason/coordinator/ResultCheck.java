@@ -4,7 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.function.IntToLongFunction;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
-import org.relreason.protocol.Tensors;
+import org.relreason.protocol.TensorView;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Error;
 import org.relreason.protocol.v1.Header;
@@ -15,8 +15,14 @@ import org.relreason.worker.StatisticsLayout;
 /**
  * Decodes and checks one shard's reply: the coordinator's gate between the wire and the gradient
  * aggregation. Stateless apart from its configuration, so it runs on any thread (the coordinator
- * calls it on the worker pool: for ResNet-34 a reply holds 21M floats, too long to handle on the
- * event loop). Every refusal is a {@link ProtocolException} whose code names the reason.
+ * calls it on the worker pool).
+ *
+ * <p>Bytes from another JVM are parsed with aliasing ({@link ProtoCodec#decodeAliased}): the
+ * accepted result's gradient is a view of the received buffer, never copied or decoded here. Its
+ * shape is checked here; whether its 21M values (ResNet-34) are finite is checked while they are
+ * summed, the only time they are read ({@link GradientAggregator}, which names the culprit shards
+ * and leaves refusing them to the coordinator). Everything else, the statistic deltas included, is
+ * checked here. Every refusal is a {@link ProtocolException} whose code names the reason.
  */
 public final class ResultCheck {
   private static final String TYPE = ShardResult.getDescriptor().getFullName();
@@ -50,8 +56,11 @@ public final class ResultCheck {
     this.codec = new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes);
   }
 
-  /** A validated shard result: the message and its full-length gradient (statistics in place). */
-  public record Accepted(ShardResult result, float[] gradient) {}
+  /**
+   * A validated shard result: the message and its gradient and statistic deltas as views of the
+   * message's bytes (checked for shape, not yet for finiteness).
+   */
+  public record Accepted(ShardResult result, ShardGradient gradient) {}
 
   /** The worker answered with an {@code Error}: its own failure, not a refused message. */
   public static final class WorkerAnsweredError extends RuntimeException {
@@ -76,7 +85,7 @@ public final class ResultCheck {
       throw new WorkerAnsweredError("worker answered " + e.getCode() + ": " + e.getDetail());
     }
     if (body instanceof Buffer bytes) {
-      body = codec.decodeFromWire(0, bytes);
+      body = codec.decodeAliased(0, bytes);
     }
     if (!(body instanceof ShardResult r)) {
       throw new ProtocolException(
@@ -102,18 +111,18 @@ public final class ResultCheck {
               + " shard "
               + shard.id());
     }
-    float[] g = Tensors.toFloats(r.getGradient(), "ShardResult.gradient");
-    float[] bn = Tensors.toFloats(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
-    if (g.length != layout.length()
-        || bn.length != layout.count()
+    TensorView g = TensorView.of(r.getGradient(), "ShardResult.gradient");
+    TensorView bn = TensorView.of(r.getBnStatDeltas(), "ShardResult.bn_stat_deltas");
+    if (g.length() != layout.length()
+        || bn.length() != layout.count()
         || !layout.matches(r.getBnStatRangesList())) {
       throw new ProtocolException(
           Error.Code.WRONG_SHAPE,
           TYPE,
           "gradient of "
-              + g.length
+              + g.length()
               + " and "
-              + bn.length
+              + bn.length()
               + " statistics for a model of "
               + layout.length()
               + " and "
@@ -127,12 +136,14 @@ public final class ResultCheck {
           TYPE,
           "pair_count " + r.getPairCount() + ", expected " + expectedPairs);
     }
-    Validation.requireFinite(g, "ShardResult.gradient", TYPE);
-    Validation.requireFinite(bn, "ShardResult.bn_stat_deltas", TYPE);
+    if (bn.firstNonFinite() >= 0) { // 17,536 values for ResNet-34: cheap to check on arrival
+      int j = bn.firstNonFinite();
+      throw new ProtocolException(
+          Error.Code.NON_FINITE, TYPE, "ShardResult.bn_stat_deltas[" + j + "] is " + bn.get(j));
+    }
     if (!Double.isFinite(r.getLossSum())) {
       throw new ProtocolException(Error.Code.NON_FINITE, TYPE, "loss_sum is " + r.getLossSum());
     }
-    layout.scatter(bn, g);
-    return new Accepted(r, g);
+    return new Accepted(r, new ShardGradient(g, bn));
   }
 }

@@ -128,7 +128,7 @@ public final class WorkerVerticle extends VerticleBase {
         WorkerHello.newBuilder()
             .setHeader(Headers.of("", 0, 0, id()))
             .setWorkerId(id())
-            .setHost("127.0.0.1")
+            .setHost(options.host())
             .setPid(ProcessHandle.current().pid())
             .setCapabilities(Device.capabilities())
             .setModelConfigHash(ModelConfigHash.of(config))
@@ -240,6 +240,21 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .onFailure(
             e -> {
+              if (String.valueOf(e.getMessage()).contains("RUN_FINISHED")) {
+                // the run ended while this worker was away (e.g. evicted for a late heartbeat
+                // under load, so the coordinator's Disconnect went to its members only): without
+                // this the worker would retry forever after the coordinator has gone
+                LOG.info("worker {}: the run has finished", id());
+                observer.onRegistered(false);
+                ended.tryComplete(
+                    Disconnect.newBuilder()
+                        .setHeader(Headers.of(runId, lastStep, installedVersion, id()))
+                        .setWorkerId(id())
+                        .setReason(Disconnect.Reason.RUN_FINISHED)
+                        .setDetail(String.valueOf(e.getMessage()))
+                        .build());
+                return;
+              }
               if (String.valueOf(e.getMessage()).contains("DUPLICATE_WORKER_ID")) {
                 // the coordinator still counts this worker as a member: it was not lost after all
                 rejoining = false;

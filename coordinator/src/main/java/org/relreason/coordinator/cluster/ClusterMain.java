@@ -220,7 +220,10 @@ public final class ClusterMain {
         for (int i = 1; worker == null; i++) {
           WorkerVerticle candidate =
               new WorkerVerticle(
-                      WorkerOptions.of(id), config, train, Datasets.normalization(config.dataset()))
+                      WorkerOptions.of(id).withHost(common.host),
+                      config,
+                      train,
+                      Datasets.normalization(config.dataset()))
                   .observer(observed);
           Future<String> deployed = vertx.deployVerticle(candidate);
           try {

@@ -5,9 +5,11 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -49,8 +51,22 @@ public final class ClusterSupport {
 
   /** Starts a clustered Vert.x with the relreason codecs registered. */
   public static Future<Vertx> start(ClusterSettings settings) {
-    return Vertx.builder()
-        .with(new VertxOptions().setEventBusOptions(eventBusOptions(settings)))
+    return start(settings, null);
+  }
+
+  /**
+   * As {@link #start(ClusterSettings)}, counting the event bus's wire bytes in {@code meter} (none
+   * if null).
+   */
+  public static Future<Vertx> start(ClusterSettings settings, WireMeter meter) {
+    VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(settings));
+    VertxBuilder builder = Vertx.builder();
+    if (meter != null) {
+      options.setMetricsOptions(new MetricsOptions().setEnabled(true));
+      builder.withMetrics(meter);
+    }
+    return builder
+        .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
         .buildClustered()
         .onSuccess(Codecs::registerAll);
