@@ -18,6 +18,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
+import org.relreason.model.method.Methods;
 import org.relreason.model.train.Pretrainer;
 import org.relreason.model.train.TrainListener;
 import org.relreason.worker.metrics.MessageBytes;
@@ -52,7 +53,7 @@ public final class RunWatch implements AutoCloseable {
     this.config = config;
     registry = Registries.withJvmMetrics();
     MessageBytes bytes = new MessageBytes(registry);
-    metrics = new CoordinatorMetrics(registry, bytes, config.m() * config.k());
+    metrics = new CoordinatorMetrics(registry, bytes, config.m() * Methods.viewsPerImage(config));
     workerMetrics = config.workers() > 0 ? new WorkerMetrics(registry, null) : null;
     String mode =
         config.workers() > 0

@@ -50,7 +50,8 @@ public final class CoordinatorMetrics implements RunObserver {
   /**
    * @param registry where to register
    * @param bytes the registry's message-byte counter (shared with embedded workers' registry view)
-   * @param viewsPerStep M·K, the views of one step
+   * @param viewsPerStep views one step builds: M times the method's views per image (K for
+   *     relational reasoning)
    */
   public CoordinatorMetrics(PrometheusRegistry registry, MessageBytes bytes, int viewsPerStep) {
     this.bytes = bytes;

@@ -7,6 +7,7 @@ import org.relreason.coordinator.CoordinatorVerticle;
 import org.relreason.coordinator.RunObserver;
 import org.relreason.coordinator.metrics.CoordinatorMetrics;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.method.Methods;
 import org.relreason.worker.metrics.MessageBytes;
 import org.relreason.worker.metrics.MetricsServer;
 import org.relreason.worker.metrics.Registries;
@@ -32,7 +33,8 @@ public final class Observability {
       CoordinatorVerticle coordinator) {
     PrometheusRegistry registry = Registries.withJvmMetrics();
     CoordinatorMetrics m =
-        new CoordinatorMetrics(registry, new MessageBytes(registry), config.m() * config.k());
+        new CoordinatorMetrics(
+            registry, new MessageBytes(registry), config.m() * Methods.viewsPerImage(config));
     BooleanSupplier ready = () -> m.state() == RunObserver.RunState.RUNNING;
     if (metrics.enabled()) {
       vertx

@@ -51,6 +51,19 @@ public final class Methods {
     };
   }
 
+  /**
+   * The views per image a step of the configured method builds ({@link
+   * PretrainModel#viewsPerImage()} of the model {@link #build} returns), without building it: what
+   * the metrics count as views processed. {@code MethodsTest} checks it against every built model.
+   */
+  public static int viewsPerImage(TrainConfig config) {
+    return switch (config.method()) {
+      case RELATIONAL, RANDOM -> config.k();
+      case SIMCLR -> 2;
+      case SUPERVISED, ROTATION, DEEPCLUSTER, INFOMAX -> 1;
+    };
+  }
+
   /** The backbone as one with a local feature map, which Deep InfoMax's local objective reads. */
   private static LocalFeatureBackbone localFeatures(TrainConfig config, Backbone backbone) {
     if (backbone instanceof LocalFeatureBackbone local) {
