@@ -80,7 +80,10 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(
       names = "--protocols",
       paramLabel = "LIST",
-      description = "evaluation protocols (default: linear = linear evaluation + kNN monitor)")
+      description =
+          "evaluation protocols: linear (linear evaluation + kNN monitor; the default),"
+              + " finetune, fractions, retrieval, embedding (as eval --protocol, on the cell's"
+              + " dataset and backbone)")
   String protocols;
 
   @Option(

@@ -8,8 +8,9 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.train.TrainResult;
 
 /**
- * The protocols a grid may name. Adding one (transfer, grain, fine-tuning, label fractions,
- * retrieval) is one entry in {@link #ALL}.
+ * The protocols a grid may name: {@code linear} (read from the training run's own evaluation), and
+ * {@code finetune}, {@code fractions}, {@code retrieval}, {@code embedding} from {@code eval
+ * --protocol} ({@link EvalProtocolCell}). Adding one is one entry in {@link #ALL}.
  */
 public final class Protocols {
   /** Metric of the linear evaluation: top-1 on the test split. */
@@ -47,6 +48,14 @@ public final class Protocols {
   static {
     for (Protocol p : List.of(LINEAR)) {
       ALL.put(p.id(), p);
+    }
+    for (org.relreason.model.eval.Protocol p :
+        List.of(
+            org.relreason.model.eval.Protocol.FINETUNE,
+            org.relreason.model.eval.Protocol.FRACTIONS,
+            org.relreason.model.eval.Protocol.RETRIEVAL,
+            org.relreason.model.eval.Protocol.EMBEDDING)) {
+      ALL.put(p.id(), new EvalProtocolCell(p));
     }
   }
 
