@@ -1,6 +1,9 @@
 package org.relreason.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import picocli.CommandLine;
 
 /**
@@ -63,5 +67,40 @@ record CliRun(int exit, String out, String err) {
         "100",
         "--linear-epochs",
         "2");
+  }
+
+  /**
+   * A 3-step {@code train} on 64 Fashion-MNIST images at width 0.5 with a small evaluation and no
+   * dashboard on the fixed port, {@code extra} flags appended; asserts it exits 0 and returns the
+   * result file {@code dir/name.json}.
+   */
+  static JsonNode trainTiny(Path dir, String name, String... extra) throws IOException {
+    Path result = dir.resolve(name + ".json");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--data-dir",
+                FMNIST,
+                "--max-steps",
+                "3",
+                "--width",
+                "0.5",
+                "--train-limit",
+                "64",
+                "--eval-train-limit",
+                "200",
+                "--eval-test-limit",
+                "100",
+                "--linear-epochs",
+                "3",
+                "--knn-k",
+                "10",
+                "--result-file",
+                result.toString()));
+    args.addAll(List.of(extra));
+    CliRun r = runWithoutFixedDashboard(args.toArray(String[]::new));
+    Assertions.assertThat(r.exit()).as(r.err()).isZero();
+    return new ObjectMapper().readTree(result.toFile());
   }
 }

@@ -5,7 +5,6 @@ import static org.relreason.cli.CliRun.FMNIST;
 import static org.relreason.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,40 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  * map, and the relational ablation at the largest K the reviewers asked for (K = 32).
  */
 class InfoMaxCliTest {
-  /** A 3-step run on 64 images, width 0.5, no dashboard; extra flags appended. */
+  /** {@link CliRun#trainTiny} with {@code --m m}; extra flags appended. */
   private static JsonNode trainTiny(Path dir, String name, String m, String... extra)
       throws Exception {
-    Path result = dir.resolve(name + ".json");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--data-dir",
-                FMNIST,
-                "--max-steps",
-                "3",
-                "--m",
-                m,
-                "--width",
-                "0.5",
-                "--train-limit",
-                "64",
-                "--eval-train-limit",
-                "200",
-                "--eval-test-limit",
-                "100",
-                "--linear-epochs",
-                "3",
-                "--knn-k",
-                "10",
-                "--dashboard-port",
-                "0",
-                "--result-file",
-                result.toString()));
-    args.addAll(List.of(extra));
-    CliRun r = run(args.toArray(String[]::new));
-    assertThat(r.exit()).as(r.err()).isZero();
-    return new ObjectMapper().readTree(result.toFile());
+    List<String> all = new ArrayList<>(List.of("--m", m));
+    all.addAll(List.of(extra));
+    return CliRun.trainTiny(dir, name, all.toArray(String[]::new));
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,38 +170,11 @@ class MainTest {
         .doesNotContain("\tat ");
   }
 
+  /** {@link CliRun#trainTiny} with M = 8 and K = 3; extra flags appended. */
   private static JsonNode trainTiny(Path dir, String name, String... extra) throws Exception {
-    Path result = dir.resolve(name + ".json");
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "train",
-                "--data-dir",
-                FMNIST,
-                "--max-steps",
-                "3",
-                "--m",
-                "8",
-                "--k",
-                "3",
-                "--width",
-                "0.5",
-                "--train-limit",
-                "64",
-                "--eval-train-limit",
-                "200",
-                "--eval-test-limit",
-                "100",
-                "--linear-epochs",
-                "3",
-                "--knn-k",
-                "10",
-                "--result-file",
-                result.toString()));
-    args.addAll(java.util.List.of(extra));
-    CliRun r = run(args.toArray(String[]::new));
-    assertThat(r.exit()).as(r.err()).isZero();
-    return new ObjectMapper().readTree(result.toFile());
+    List<String> all = new ArrayList<>(List.of("--m", "8", "--k", "3"));
+    all.addAll(List.of(extra));
+    return CliRun.trainTiny(dir, name, all.toArray(String[]::new));
   }
 
   @Test
