@@ -1,14 +1,10 @@
 package org.relreason.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.relreason.cli.CliRun.FMNIST;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,30 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code benchmark} end to end on real Fashion-MNIST with a budget of seconds. */
 class BenchmarkCommandTest {
-  private static final String FMNIST =
-      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--dashboard-port", "0")); // tests run in parallel on a shared machine
-    CommandLine cl = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = cl.execute(all.toArray(String[]::new));
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(saved);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.runWithoutFixedDashboard(args);
   }
 
   private static final String[] TINY = {
@@ -63,7 +40,7 @@ class BenchmarkCommandTest {
 
   @Test
   void badGridsAreOneLineNamingKeyAndValue(@TempDir Path dir) {
-    Run m = run("benchmark", "--methods", "relational,simclrr", "--out", dir.toString());
+    CliRun m = run("benchmark", "--methods", "relational,simclrr", "--out", dir.toString());
     assertThat(m.exit()).isEqualTo(2);
     assertThat(m.err())
         .contains("grid key 'methods': value 'simclrr' is invalid")
@@ -83,7 +60,7 @@ class BenchmarkCommandTest {
   void twoMethodsTwoSeedsEndToEndThenAResumeRecomputesNothing(@TempDir Path dir) throws Exception {
     assertThat(Files.isDirectory(Path.of(FMNIST))).as("Fashion-MNIST in " + FMNIST).isTrue();
     Path out = dir.resolve("bench");
-    Run first = run(args(out, "--methods", "random,supervised", "--seeds", "1,2"));
+    CliRun first = run(args(out, "--methods", "random,supervised", "--seeds", "1,2"));
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out())
         .contains("cell 1/4 random-conv4-fashion-mnist-s1: linear top-1 ")
@@ -110,7 +87,7 @@ class BenchmarkCommandTest {
     assertThat(cell.resolve("checkpoints/checkpoint-3.rrck")).exists();
     FileTime stamp = Files.getLastModifiedTime(cell.resolve("result.json"));
 
-    Run second = run(args(out, "--methods", "random,supervised", "--seeds", "1,2"));
+    CliRun second = run(args(out, "--methods", "random,supervised", "--seeds", "1,2"));
     assertThat(second.exit()).isZero();
     assertThat(second.out().split("finished earlier: not recomputed", -1)).hasSize(5);
     assertThat(second.out()).contains("4 cells (0 computed, 4 reused, 0 failed)");
@@ -120,7 +97,7 @@ class BenchmarkCommandTest {
     List<String> changed =
         new ArrayList<>(List.of(args(out, "--methods", "random", "--seeds", "1")));
     changed.addAll(List.of("--set", "max-steps=4"));
-    Run refused = run(changed.toArray(String[]::new));
+    CliRun refused = run(changed.toArray(String[]::new));
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.err())
         .contains("cell random-conv4-fashion-mnist-s1")
@@ -131,7 +108,7 @@ class BenchmarkCommandTest {
   void aFailingCellIsReportedAndTheGridGoesOn(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("bench");
     // the Fashion-MNIST directory has no CIFAR-10 files: that cell fails, the one after it runs
-    Run r = run(args(out, "--methods", "random", "--datasets", "cifar10,fashion-mnist"));
+    CliRun r = run(args(out, "--methods", "random", "--datasets", "cifar10,fashion-mnist"));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
         .contains("cell 1/2 random-conv4-cifar10-s1: FAILED: ")
@@ -149,7 +126,7 @@ class BenchmarkCommandTest {
   @Test
   void workersArePassedToEachCellsEmbeddedParameterServer(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("bench");
-    Run r = run(args(out, "--methods", "relational", "--set", "workers=1"));
+    CliRun r = run(args(out, "--methods", "relational", "--set", "workers=1"));
     // (a method the parameter server refuses fails its cell with the refusal, like any error)
     assertThat(r.exit()).as(r.out() + r.err()).isZero();
     JsonNode trained =

@@ -1,50 +1,26 @@
 package org.relreason.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.relreason.cli.CliRun.FMNIST;
+import static org.relreason.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code eval --protocol}: a tiny real checkpoint through the protocols, and the flag checks. */
 class EvalProtocolCommandTest {
-  private static final String FMNIST =
-      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
-
   @TempDir static Path dir;
   private static Path checkpoint;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(saved);
-    }
-  }
-
   @BeforeAll
   static void trainTinyCheckpoint() {
-    Run r =
+    CliRun r =
         run(
             "train",
             "--data-dir",
@@ -75,7 +51,7 @@ class EvalProtocolCommandTest {
     checkpoint = dir.resolve("ck/checkpoint-2.rrck");
   }
 
-  private static Run eval(String... extra) {
+  private static CliRun eval(String... extra) {
     String[] base = {"eval", "--checkpoint", checkpoint.toString()};
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -87,7 +63,7 @@ class EvalProtocolCommandTest {
   void retrievalWritesItsJsonAndPicture() throws Exception {
     Path json = dir.resolve("retrieval.json");
     Path png = dir.resolve("retrieval.png");
-    Run r =
+    CliRun r =
         eval(
             "--protocol",
             "retrieval",
@@ -109,7 +85,7 @@ class EvalProtocolCommandTest {
   @Test
   void fractionsGiveOneResultPerFraction() throws Exception {
     Path json = dir.resolve("fractions.json");
-    Run r =
+    CliRun r =
         eval("--protocol", "fractions", "--fractions", "0.1,1", "--result-file", json.toString());
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode f = new ObjectMapper().readTree(json.toFile()).get("fractions");
@@ -148,7 +124,7 @@ class EvalProtocolCommandTest {
     Files.write(stl.resolve("train_y.bin"), new byte[] {1, 2, 3, 4});
     Files.write(stl.resolve("test_X.bin"), new byte[n * 3 * 96 * 96]);
     Files.write(stl.resolve("test_y.bin"), new byte[] {1, 2, 3, 4});
-    Run r =
+    CliRun r =
         eval(
             "--protocol",
             "transfer",

@@ -1,20 +1,15 @@
 package org.relreason.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.relreason.cli.CliRun.FMNIST;
+import static org.relreason.cli.CliRun.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code train --method infomax} end to end on Fashion-MNIST (a tiny budget, as {@code MainTest}
@@ -22,60 +17,12 @@ import picocli.CommandLine;
  * map, and the relational ablation at the largest K the reviewers asked for (K = 32).
  */
 class InfoMaxCliTest {
-  private static final String FMNIST =
-      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(saved);
-    }
-  }
-
-  /** A 3-step run on 64 images, width 0.5, no dashboard; extra flags appended. */
+  /** {@link CliRun#trainTiny} with {@code --m m}; extra flags appended. */
   private static JsonNode trainTiny(Path dir, String name, String m, String... extra)
       throws Exception {
-    Path result = dir.resolve(name + ".json");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "train",
-                "--data-dir",
-                FMNIST,
-                "--max-steps",
-                "3",
-                "--m",
-                m,
-                "--width",
-                "0.5",
-                "--train-limit",
-                "64",
-                "--eval-train-limit",
-                "200",
-                "--eval-test-limit",
-                "100",
-                "--linear-epochs",
-                "3",
-                "--knn-k",
-                "10",
-                "--dashboard-port",
-                "0",
-                "--result-file",
-                result.toString()));
-    args.addAll(List.of(extra));
-    Run r = run(args.toArray(String[]::new));
-    assertThat(r.exit()).as(r.err()).isZero();
-    return new ObjectMapper().readTree(result.toFile());
+    List<String> all = new ArrayList<>(List.of("--m", m));
+    all.addAll(List.of(extra));
+    return CliRun.trainTiny(dir, name, all.toArray(String[]::new));
   }
 
   @Test
@@ -97,24 +44,14 @@ class InfoMaxCliTest {
     assertThat(json.get("final_positive_accuracy").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("final_negative_accuracy").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
-    Run eval =
-        run(
-            "eval",
-            "--checkpoint",
-            dir.resolve("ck/checkpoint-3.rrck").toString(),
-            "--eval-train-limit",
-            "200",
-            "--eval-test-limit",
-            "100",
-            "--linear-epochs",
-            "2");
+    CliRun eval = CliRun.evalTiny(dir.resolve("ck/checkpoint-3.rrck"), 200);
     assertThat(eval.exit()).as(eval.err()).isZero();
     assertThat(eval.out()).contains("step 3").contains("linear top-1");
   }
 
   @Test
   void infomaxRefusesABackboneWithoutALocalMapNamingBothKeys() {
-    Run r =
+    CliRun r =
         run(
             "train",
             "--data-dir",

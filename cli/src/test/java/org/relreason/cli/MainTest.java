@@ -1,52 +1,28 @@
 package org.relreason.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.relreason.cli.CliRun.FMNIST;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MainTest {
-  private static final String FMNIST =
-      System.getProperty("relreason.fashionMnistDir", "/usr/share/datasets/fashion-mnist");
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    if (args.length > 0 && args[0].equals("train") && !List.of(args).contains("--dashboard-port")) {
-      // no dashboard on the fixed default port: tests run in parallel on a shared machine
-      List<String> all = new ArrayList<>(List.of(args));
-      all.addAll(List.of("--dashboard-port", "0"));
-      args = all.toArray(String[]::new);
-    }
-    CommandLine cl = Main.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream saved = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      int code = cl.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
-    } finally {
-      System.setOut(saved);
-    }
+  /** {@code train} never starts a dashboard on the fixed default port here. */
+  private static CliRun run(String... args) {
+    return args.length > 0 && args[0].equals("train")
+        ? CliRun.runWithoutFixedDashboard(args)
+        : CliRun.run(args);
   }
 
   @Test
   void badInputIsOneClearLineAndANonZeroExit(@TempDir Path dir) throws Exception {
-    Run k = run("train", "--k", "1");
+    CliRun k = run("train", "--k", "1");
     assertThat(k.exit()).isNotZero();
     assertThat(k.err()).contains("config key 'k'").contains("[2, 64]").doesNotContain("Exception");
     assertThat(run("train", "--m", "1").err()).contains("config key 'm'");
@@ -58,21 +34,21 @@ class MainTest {
     for (int i = 1; i <= 5; i++) {
       Files.write(batches.resolve("data_batch_" + i + ".bin"), new byte[3073 + (i == 3 ? 100 : 0)]);
     }
-    Run trunc = run("train", "--dataset", "cifar10", "--data-dir", dir.toString());
+    CliRun trunc = run("train", "--dataset", "cifar10", "--data-dir", dir.toString());
     assertThat(trunc.exit()).isNotZero();
     assertThat(trunc.err()).contains("data_batch_3.bin").contains("3073").doesNotContain("\tat ");
   }
 
   @Test
   void aDashboardOnANonLoopbackAddressNeedsAToken(@TempDir Path dir) throws Exception {
-    Run open = run("train", "--dashboard-port", "8080", "--dashboard-host", "0.0.0.0");
+    CliRun open = run("train", "--dashboard-port", "8080", "--dashboard-host", "0.0.0.0");
     assertThat(open.exit()).isNotZero();
     assertThat(open.err())
         .contains("--dashboard-host 0.0.0.0")
         .contains("--dashboard-token-file")
         .doesNotContain("\tat ");
     Path empty = Files.writeString(dir.resolve("token"), "\n");
-    Run blank =
+    CliRun blank =
         run(
             "train",
             "--dashboard-port",
@@ -100,7 +76,7 @@ class MainTest {
   @Test
   void trainWritesTheResultContract(@TempDir Path dir) throws Exception {
     Path result = dir.resolve("out/result.json");
-    Run r =
+    CliRun r =
         run(
             "train",
             "--data-dir",
@@ -144,17 +120,7 @@ class MainTest {
     assertThat(json.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
     Path checkpoint = dir.resolve("ck/checkpoint-2.rrck");
     assertThat(checkpoint).exists();
-    Run eval =
-        run(
-            "eval",
-            "--checkpoint",
-            checkpoint.toString(),
-            "--eval-train-limit",
-            "300",
-            "--eval-test-limit",
-            "100",
-            "--linear-epochs",
-            "2");
+    CliRun eval = CliRun.evalTiny(checkpoint, 300);
     assertThat(eval.exit()).as(eval.err()).isZero();
     assertThat(eval.out()).contains("step 2").contains("linear top-1");
   }
@@ -181,20 +147,10 @@ class MainTest {
         "rotation",
         "--checkpoint-dir",
         dir.resolve("ck").toString());
-    Run eval =
-        run(
-            "eval",
-            "--checkpoint",
-            dir.resolve("ck/checkpoint-3.rrck").toString(),
-            "--eval-train-limit",
-            "200",
-            "--eval-test-limit",
-            "100",
-            "--linear-epochs",
-            "2");
+    CliRun eval = CliRun.evalTiny(dir.resolve("ck/checkpoint-3.rrck"), 200);
     assertThat(eval.exit()).as(eval.err()).isZero();
     assertThat(eval.out()).contains("step 3").contains("linear top-1");
-    Run tooFew =
+    CliRun tooFew =
         run(
             "train",
             "--data-dir",
@@ -214,38 +170,11 @@ class MainTest {
         .doesNotContain("\tat ");
   }
 
+  /** {@link CliRun#trainTiny} with M = 8 and K = 3; extra flags appended. */
   private static JsonNode trainTiny(Path dir, String name, String... extra) throws Exception {
-    Path result = dir.resolve(name + ".json");
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "train",
-                "--data-dir",
-                FMNIST,
-                "--max-steps",
-                "3",
-                "--m",
-                "8",
-                "--k",
-                "3",
-                "--width",
-                "0.5",
-                "--train-limit",
-                "64",
-                "--eval-train-limit",
-                "200",
-                "--eval-test-limit",
-                "100",
-                "--linear-epochs",
-                "3",
-                "--knn-k",
-                "10",
-                "--result-file",
-                result.toString()));
-    args.addAll(java.util.List.of(extra));
-    Run r = run(args.toArray(String[]::new));
-    assertThat(r.exit()).as(r.err()).isZero();
-    return new ObjectMapper().readTree(result.toFile());
+    List<String> all = new ArrayList<>(List.of("--m", "8", "--k", "3"));
+    all.addAll(List.of(extra));
+    return CliRun.trainTiny(dir, name, all.toArray(String[]::new));
   }
 
   @Test
@@ -301,7 +230,7 @@ class MainTest {
             "0");
     assertThat(one.get("final_loss").asDouble()).isEqualTo(single.get("final_loss").asDouble());
     assertThat(one.get("linear_top1").asDouble()).isEqualTo(single.get("linear_top1").asDouble());
-    Run views =
+    CliRun views =
         run(
             "train",
             "--data-dir",
@@ -325,7 +254,7 @@ class MainTest {
 
   @Test
   void benchPrintsOneLinePerSettingWithThePhaseSplit() {
-    Run r =
+    CliRun r =
         run(
             "bench",
             "--in-process",

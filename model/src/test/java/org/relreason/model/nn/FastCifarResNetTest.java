@@ -3,14 +3,14 @@ package org.relreason.model.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.relreason.model.nn.FastConv4BackboneTest.assertClose;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.KeepsDataTypes;
 import org.relreason.model.nn.fast.FastCifarResNet;
 
 /**
@@ -20,21 +20,8 @@ import org.relreason.model.nn.fast.FastCifarResNet;
  * including the batch-norm statistic deltas, to rounding in double; the parameter layout is the
  * graph's, so the same vector means the same network.
  */
+@ExtendWith(KeepsDataTypes.class)
 class FastCifarResNetTest {
-  private DataType savedDefault;
-  private DataType savedFloating;
-
-  @BeforeEach
-  void saveTypes() {
-    savedDefault = Nd4j.dataType();
-    savedFloating = Nd4j.defaultFloatingPointType();
-  }
-
-  @AfterEach
-  void restoreTypes() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-  }
-
   @ParameterizedTest
   @EnumSource(
       value = BackboneKind.class,

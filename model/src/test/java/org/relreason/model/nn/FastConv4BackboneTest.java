@@ -2,14 +2,14 @@ package org.relreason.model.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.KeepsDataTypes;
 import org.relreason.model.nn.fast.FastConv4Backbone;
 import org.relreason.model.nn.fast.FastConv4Backbone.Layout;
 
@@ -18,21 +18,8 @@ import org.relreason.model.nn.fast.FastConv4Backbone.Layout;
  * parameters and inputs: features in training and inference mode, the whole flat gradient
  * (including the batch-norm statistic deltas), for every internal layout.
  */
+@ExtendWith(KeepsDataTypes.class)
 class FastConv4BackboneTest {
-  private DataType savedDefault;
-  private DataType savedFloating;
-
-  @BeforeEach
-  void saveTypes() {
-    savedDefault = Nd4j.dataType();
-    savedFloating = Nd4j.defaultFloatingPointType();
-  }
-
-  @AfterEach
-  void restoreTypes() {
-    Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
-  }
-
   @ParameterizedTest
   @EnumSource(Layout.class)
   void floatMatchesDl4jConv4(Layout layout) {
