@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.LocalFeatureBackbone;
+import org.relreason.model.nn.ParamBlock;
 
 /**
  * Conv-4 (conv3x3 no-bias - BN - ReLU - 2x2 avg-pool, three times, then conv - BN - ReLU - global
@@ -187,12 +188,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
   @Override
   public void bind(INDArray paramsView) {
-    if (paramsView.length() != numParams) {
-      throw new IllegalArgumentException(
-          "expected a view of " + numParams + " values, got " + paramsView.length());
-    }
-    paramsView.assign(params);
-    params = paramsView;
+    params = ParamBlock.moveInto(params, paramsView);
     bindViews();
     plans.clear(); // ops are bound to the old parameter views
     plan = null;
