@@ -43,7 +43,7 @@ public final class FastCifarResNet implements Backbone {
   private final INDArray gradients;
   private INDArray params;
   private Map<String, ConvBn> units;
-  private final LinkedHashMap<Long, Plan> plans = new LinkedHashMap<>();
+  private final PlanCache<Plan> plans = new PlanCache<>();
   private Plan plan;
   private boolean backwardReady;
 
@@ -150,14 +150,7 @@ public final class FastCifarResNet implements Backbone {
       throw new IllegalArgumentException(
           "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
     }
-    plan = plans.remove(n);
-    if (plan == null) {
-      if (plans.size() >= 2) {
-        plans.remove(plans.keySet().iterator().next());
-      }
-      plan = new Plan(n);
-    }
-    plans.put(n, plan);
+    plan = plans.get(n, Plan::new);
     plan.forward(images, training);
     backwardReady = training;
     return plan.features.dup();

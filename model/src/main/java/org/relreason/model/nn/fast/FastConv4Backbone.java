@@ -97,7 +97,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
   private final Block[] blocks = new Block[4];
 
   /** Plans by batch size, most recently used last; at most two. */
-  private final java.util.LinkedHashMap<Long, Plan> plans = new java.util.LinkedHashMap<>();
+  private final PlanCache<Plan> plans = new PlanCache<>();
 
   private Plan plan;
   private boolean backwardReady;
@@ -207,14 +207,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       throw new IllegalArgumentException(
           "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
     }
-    plan = plans.remove(n);
-    if (plan == null) {
-      if (plans.size() >= 2) {
-        plans.remove(plans.keySet().iterator().next());
-      }
-      plan = new Plan(n);
-    }
-    plans.put(n, plan);
+    plan = plans.get(n, Plan::new);
     Plan p = plan;
     timed("input_copy", () -> p.input.assign(layout.nhwc ? images.permute(0, 2, 3, 1) : images));
     for (Block bl : blocks) {
