@@ -1,18 +1,15 @@
 package org.relreason.model.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.relreason.model.ResultJson;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.nn.Backbone;
 
@@ -264,20 +261,12 @@ public final class EvalProtocols {
 
   /** The JSON writer of results (snake_case keys, indented). */
   public static ObjectMapper json() {
-    return new ObjectMapper()
-        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .enable(SerializationFeature.INDENT_OUTPUT);
+    return ResultJson.mapper();
   }
 
-  /** Writes a result as JSON atomically. */
+  /** Writes a result as JSON atomically ({@link ResultJson#write}). */
   public static void write(ProtocolResult result, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    if (abs.getParent() != null) {
-      Files.createDirectories(abs.getParent());
-    }
-    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    json().writeValue(tmp.toFile(), result);
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    ResultJson.write(result, file);
   }
 
   /** Fields filled by the protocol that runs. */

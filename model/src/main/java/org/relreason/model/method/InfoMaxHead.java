@@ -105,12 +105,7 @@ public final class InfoMaxHead implements ParamBlock {
 
   @Override
   public void bind(INDArray paramsView) {
-    if (paramsView.length() != params.length()) {
-      throw new IllegalArgumentException(
-          "expected a view of " + params.length() + " values, got " + paramsView.length());
-    }
-    paramsView.assign(params);
-    params = paramsView;
+    params = ParamBlock.moveInto(params, paramsView);
     bindLayers();
   }
 

@@ -80,8 +80,7 @@ public final class LinearHead implements ParamBlock {
 
   @Override
   public void bind(INDArray paramsView) {
-    paramsView.assign(params);
-    params = paramsView;
+    params = ParamBlock.moveInto(params, paramsView);
   }
 
   @Override

@@ -26,4 +26,21 @@ public interface ParamBlock {
 
   /** Positions of batch-norm running statistics (see {@link Backbone#statisticsMask()}). */
   boolean[] statisticsMask();
+
+  /**
+   * The common first half of {@link #bind}: checks that {@code view} holds as many values as {@code
+   * current}, copies {@code current} into it and returns it, so that a part's {@code bind} only has
+   * to re-derive its per-array views from the returned vector. One home for the check and its
+   * message, which every part with its own flat parameters had repeated.
+   *
+   * @throws IllegalArgumentException if the lengths differ
+   */
+  static INDArray moveInto(INDArray current, INDArray view) {
+    if (view.length() != current.length()) {
+      throw new IllegalArgumentException(
+          "expected a view of " + current.length() + " values, got " + view.length());
+    }
+    view.assign(current);
+    return view;
+  }
 }

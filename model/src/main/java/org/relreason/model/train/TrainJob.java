@@ -1,15 +1,12 @@
 package org.relreason.model.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.relreason.model.ResultJson;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -176,19 +173,11 @@ public final class TrainJob {
 
   /** The JSON writer used for results. */
   public static ObjectMapper json() {
-    return new ObjectMapper()
-        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-        .enable(SerializationFeature.INDENT_OUTPUT);
+    return ResultJson.mapper();
   }
 
-  /** Writes a result as JSON atomically. */
+  /** Writes a result as JSON atomically ({@link ResultJson#write}). */
   public static void write(TrainResult result, Path file) throws IOException {
-    Path abs = file.toAbsolutePath();
-    if (abs.getParent() != null) {
-      Files.createDirectories(abs.getParent());
-    }
-    Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-    json().writeValue(tmp.toFile(), result);
-    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    ResultJson.write(result, file);
   }
 }

@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.ParamBlock;
 
 /**
  * The CIFAR ResNets of {@code CifarResNet} (stem conv3x3 - BN - ReLU, three stages of basic blocks
@@ -42,7 +43,7 @@ public final class FastCifarResNet implements Backbone {
   private final INDArray gradients;
   private INDArray params;
   private Map<String, ConvBn> units;
-  private final LinkedHashMap<Long, Plan> plans = new LinkedHashMap<>();
+  private final PlanCache<Plan> plans = new PlanCache<>();
   private Plan plan;
   private boolean backwardReady;
 
@@ -128,12 +129,7 @@ public final class FastCifarResNet implements Backbone {
 
   @Override
   public void bind(INDArray paramsView) {
-    if (paramsView.length() != numParams) {
-      throw new IllegalArgumentException(
-          "expected a view of " + numParams + " values, got " + paramsView.length());
-    }
-    paramsView.assign(params);
-    params = paramsView;
+    params = ParamBlock.moveInto(params, paramsView);
     bindUnits();
     plans.clear(); // ops are bound to the old parameter views
     plan = null;
@@ -154,14 +150,7 @@ public final class FastCifarResNet implements Backbone {
       throw new IllegalArgumentException(
           "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
     }
-    plan = plans.remove(n);
-    if (plan == null) {
-      if (plans.size() >= 2) {
-        plans.remove(plans.keySet().iterator().next());
-      }
-      plan = new Plan(n);
-    }
-    plans.put(n, plan);
+    plan = plans.get(n, Plan::new);
     plan.forward(images, training);
     backwardReady = training;
     return plan.features.dup();

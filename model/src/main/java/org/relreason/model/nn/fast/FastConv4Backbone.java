@@ -5,11 +5,9 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
@@ -17,6 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.LocalFeatureBackbone;
+import org.relreason.model.nn.ParamBlock;
 
 /**
  * Conv-4 (conv3x3 no-bias - BN - ReLU - 2x2 avg-pool, three times, then conv - BN - ReLU - global
@@ -98,7 +97,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
   private final Block[] blocks = new Block[4];
 
   /** Plans by batch size, most recently used last; at most two. */
-  private final java.util.LinkedHashMap<Long, Plan> plans = new java.util.LinkedHashMap<>();
+  private final PlanCache<Plan> plans = new PlanCache<>();
 
   private Plan plan;
   private boolean backwardReady;
@@ -187,12 +186,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
   @Override
   public void bind(INDArray paramsView) {
-    if (paramsView.length() != numParams) {
-      throw new IllegalArgumentException(
-          "expected a view of " + numParams + " values, got " + paramsView.length());
-    }
-    paramsView.assign(params);
-    params = paramsView;
+    params = ParamBlock.moveInto(params, paramsView);
     bindViews();
     plans.clear(); // ops are bound to the old parameter views
     plan = null;
@@ -213,14 +207,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       throw new IllegalArgumentException(
           "expected [N, " + inChannels + ", " + height + ", " + width + "] images");
     }
-    plan = plans.remove(n);
-    if (plan == null) {
-      if (plans.size() >= 2) {
-        plans.remove(plans.keySet().iterator().next());
-      }
-      plan = new Plan(n);
-    }
-    plans.put(n, plan);
+    plan = plans.get(n, Plan::new);
     Plan p = plan;
     timed("input_copy", () -> p.input.assign(layout.nhwc ? images.permute(0, 2, 3, 1) : images));
     for (Block bl : blocks) {
@@ -407,17 +394,8 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       if (gWWork != gW && pb.weightGradientOnly == null) {
         timed("weight_permute", () -> toWork(gW).assign(gWWork));
       }
-      timed(
-          "bn_stat_delta",
-          () -> {
-            // mean: g = (1 - d)(mean - batchMean)
-            gMean.assign(mean).subi(pb.batchMean).muli(1 - DECAY);
-            // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
-            Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
-            scratch.addi(pb.batchVar.mul(1 - DECAY));
-            Transforms.log(scratch, false).muli(0.5 / LN10);
-            gLogStd.assign(logStd).subi(scratch);
-          });
+      NativeBatchNorm.statisticDeltas(
+          mean, logStd, pb.batchMean, pb.batchVar, scratch, gMean, gLogStd);
     }
   }
 
@@ -550,80 +528,10 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
               convArgs());
     }
 
-    /**
-     * Batch-norm backward on the NHWC activations seen as {@code [rows = N H W, C]} matrices, with
-     * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
-     * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code
-     * dbeta = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n -
-     * xhat dgamma / n)}, written as {@code dx = a dy + (b x + k)} with per-channel {@code a, b, k}
-     * (Ioffe and Szegedy 2015, sec. 3). {@code dy} is overwritten.
-     */
+    /** See {@link NativeBatchNorm#matrixBackward}; {@code dy} is overwritten. */
     private Runnable matrixBatchNormBackward(Block bl, INDArray dy, INDArray dx) {
-      int c = bl.out;
-      long rows = convOut.length() / c;
-      INDArray x2 = convOut.reshape('c', rows, c);
-      INDArray dy2 = dy.reshape('c', rows, c);
-      INDArray dx2 = dx.reshape('c', rows, c);
-      INDArray sumDy = Nd4j.create(dtype, c);
-      INDArray sumDyX = Nd4j.create(dtype, c);
-      Op reduceDy = new Sum(dy2, sumDy, 0);
-      Op reduceDyX = new Sum(dx2, sumDyX, 0);
-      INDArray invStd = Nd4j.create(dtype, 1, c);
-      INDArray a = Nd4j.create(dtype, 1, c);
-      INDArray b = Nd4j.create(dtype, 1, c);
-      INDArray k = Nd4j.create(dtype, 1, c);
-      INDArray mean = batchMean.reshape(1, c);
-      INDArray var = batchVar.reshape(1, c);
-      INDArray gamma = bl.gamma.reshape(1, c);
-      INDArray gGamma = bl.gGamma.reshape(1, c);
-      INDArray gBeta = bl.gBeta.reshape(1, c);
-      // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
-      NativeOp affine =
-          NativeOp.bind(
-              "batchnorm",
-              new INDArray[] {
-                convOut,
-                Nd4j.zeros(dtype, c),
-                Nd4j.create(dtype, c).assign(1 - EPS),
-                b.reshape(c),
-                k.reshape(c)
-              },
-              new INDArray[] {dx},
-              new long[] {1, 1, 3},
-              EPS);
-      Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
-      double invN = 1.0 / rows;
-      INDArray sumDyRow = sumDy.reshape(1, c);
-      INDArray sumDyXRow = sumDyX.reshape(1, c);
-      return () -> {
-        // Per-channel sums as reductions along the rows (faster here than a GEMM with a ones
-        // vector, which libnd4j hands to oneDNN's matmul); dx is scratch for dy * x.
-        timed(
-            "bn_bp_reduce",
-            () -> {
-              Nd4j.getExecutioner().exec(reduceDy);
-              dy2.mul(x2, dx2);
-              Nd4j.getExecutioner().exec(reduceDyX);
-            });
-        timed(
-            "bn_bp_coeffs",
-            () -> {
-              Transforms.pow(invStd.assign(var).addi(EPS), -0.5, false);
-              // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
-              gGamma.assign(sumDyXRow).subi(mean.mul(sumDyRow)).muli(invStd);
-              gBeta.assign(sumDyRow);
-              a.assign(gamma).muli(invStd);
-              b.assign(a).muli(invStd).muli(gGamma).muli(-invN);
-              k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(mean));
-            });
-        timed(
-            "bn_bp_apply",
-            () -> {
-              affine.execUntimed();
-              Nd4j.getExecutioner().exec(scaleDy);
-              dx2.addi(dy2);
-            });
-      };
+      return NativeBatchNorm.matrixBackward(
+          bl.out, dtype, convOut, batchMean, batchVar, bl.gamma, bl.gGamma, bl.gBeta, dy, dx);
     }
   }
 

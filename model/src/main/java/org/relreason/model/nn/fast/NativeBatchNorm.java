@@ -133,82 +133,126 @@ final class NativeBatchNorm {
         boundDx = dx;
       }
       backward.run();
-      OpTimes.time(
-          "bn_stat_delta",
-          () -> {
-            // mean: g = (1 - d)(mean - batchMean)
-            gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
-            // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
-            Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
-            scratch.addi(batchVar.mul(1 - DECAY));
-            Transforms.log(scratch, false).muli(0.5 / LN10);
-            gLogStd.assign(logStd).subi(scratch);
-          });
+      statisticDeltas(mean, logStd, batchMean, batchVar, scratch, gMean, gLogStd);
     }
 
     private Runnable bindBackward(INDArray dy, INDArray dx) {
-      long rows = x.length() / c;
-      INDArray x2 = x.reshape('c', rows, c);
-      INDArray dy2 = dy.reshape('c', rows, c);
-      INDArray dx2 = dx.reshape('c', rows, c);
-      INDArray sumDy = Nd4j.create(dtype, c);
-      INDArray sumDyX = Nd4j.create(dtype, c);
-      Op reduceDy = new Sum(dy2, sumDy, 0);
-      Op reduceDyX = new Sum(dx2, sumDyX, 0);
-      INDArray invStd = Nd4j.create(dtype, 1, c);
-      INDArray a = Nd4j.create(dtype, 1, c);
-      INDArray b = Nd4j.create(dtype, 1, c);
-      INDArray k = Nd4j.create(dtype, 1, c);
-      INDArray m = batchMean.reshape(1, c);
-      INDArray v = batchVar.reshape(1, c);
-      INDArray g = gamma.reshape(1, c);
-      INDArray gG = gGamma.reshape(1, c);
-      INDArray gB = gBeta.reshape(1, c);
-      // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
-      NativeOp affineBk =
-          NativeOp.bind(
-              "batchnorm",
-              new INDArray[] {
-                x,
-                Nd4j.zeros(dtype, c),
-                Nd4j.create(dtype, c).assign(1 - EPS),
-                b.reshape(c),
-                k.reshape(c)
-              },
-              new INDArray[] {dx},
-              new long[] {1, 1, 3},
-              EPS);
-      Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
-      double invN = 1.0 / rows;
-      INDArray sumDyRow = sumDy.reshape(1, c);
-      INDArray sumDyXRow = sumDyX.reshape(1, c);
-      return () -> {
-        OpTimes.time(
-            "bn_bp_reduce",
-            () -> {
-              Nd4j.getExecutioner().exec(reduceDy);
-              dy2.mul(x2, dx2); // dx is scratch for dy * x
-              Nd4j.getExecutioner().exec(reduceDyX);
-            });
-        OpTimes.time(
-            "bn_bp_coeffs",
-            () -> {
-              Transforms.pow(invStd.assign(v).addi(EPS), -0.5, false);
-              // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
-              gG.assign(sumDyXRow).subi(m.mul(sumDyRow)).muli(invStd);
-              gB.assign(sumDyRow);
-              a.assign(g).muli(invStd);
-              b.assign(a).muli(invStd).muli(gG).muli(-invN);
-              k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(m));
-            });
-        OpTimes.time(
-            "bn_bp_apply",
-            () -> {
-              affineBk.execUntimed();
-              Nd4j.getExecutioner().exec(scaleDy);
-              dx2.addi(dy2);
-            });
-      };
+      return matrixBackward(c, dtype, x, batchMean, batchVar, gamma, gGamma, gBeta, dy, dx);
     }
+  }
+
+  /**
+   * The running-statistic deltas of {@link org.relreason.model.nn.Backbone#statisticsMask()} from
+   * one training step's batch statistics, into {@code gMean, gLogStd}; {@code scratch} has length
+   * {@code c}. Shared with {@link FastConv4Backbone}.
+   */
+  static void statisticDeltas(
+      INDArray mean,
+      INDArray logStd,
+      INDArray batchMean,
+      INDArray batchVar,
+      INDArray scratch,
+      INDArray gMean,
+      INDArray gLogStd) {
+    OpTimes.time(
+        "bn_stat_delta",
+        () -> {
+          // mean: g = (1 - d)(mean - batchMean)
+          gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
+          // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
+          Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
+          scratch.addi(batchVar.mul(1 - DECAY));
+          Transforms.log(scratch, false).muli(0.5 / LN10);
+          gLogStd.assign(logStd).subi(scratch);
+        });
+  }
+
+  /**
+   * Binds the batch-norm backward for {@code [rows = N H W, C]} matrix views of NHWC buffers, with
+   * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
+   * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code dbeta
+   * = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n - xhat
+   * dgamma / n)}, written as {@code dx = a dy + (b x + k)} with per-channel {@code a, b, k} (Ioffe
+   * and Szegedy 2015, sec. 3). Static so that {@link FastConv4Backbone}, which keeps its own
+   * buffers and blocks, runs the very same ops. {@code dy} is overwritten; gamma and beta gradients
+   * go to {@code gGamma, gBeta}.
+   *
+   * @param x the training forward's input, whose batch statistics are {@code batchMean, batchVar}
+   */
+  static Runnable matrixBackward(
+      int c,
+      DataType dtype,
+      INDArray x,
+      INDArray batchMean,
+      INDArray batchVar,
+      INDArray gamma,
+      INDArray gGamma,
+      INDArray gBeta,
+      INDArray dy,
+      INDArray dx) {
+    long rows = x.length() / c;
+    INDArray x2 = x.reshape('c', rows, c);
+    INDArray dy2 = dy.reshape('c', rows, c);
+    INDArray dx2 = dx.reshape('c', rows, c);
+    INDArray sumDy = Nd4j.create(dtype, c);
+    INDArray sumDyX = Nd4j.create(dtype, c);
+    Op reduceDy = new Sum(dy2, sumDy, 0);
+    Op reduceDyX = new Sum(dx2, sumDyX, 0);
+    INDArray invStd = Nd4j.create(dtype, 1, c);
+    INDArray a = Nd4j.create(dtype, 1, c);
+    INDArray b = Nd4j.create(dtype, 1, c);
+    INDArray k = Nd4j.create(dtype, 1, c);
+    INDArray m = batchMean.reshape(1, c);
+    INDArray v = batchVar.reshape(1, c);
+    INDArray g = gamma.reshape(1, c);
+    INDArray gG = gGamma.reshape(1, c);
+    INDArray gB = gBeta.reshape(1, c);
+    // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
+    NativeOp affineBk =
+        NativeOp.bind(
+            "batchnorm",
+            new INDArray[] {
+              x,
+              Nd4j.zeros(dtype, c),
+              Nd4j.create(dtype, c).assign(1 - EPS),
+              b.reshape(c),
+              k.reshape(c)
+            },
+            new INDArray[] {dx},
+            new long[] {1, 1, 3},
+            EPS);
+    Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
+    double invN = 1.0 / rows;
+    INDArray sumDyRow = sumDy.reshape(1, c);
+    INDArray sumDyXRow = sumDyX.reshape(1, c);
+    return () -> {
+      // Per-channel sums as reductions along the rows (faster here than a GEMM with a ones vector,
+      // which libnd4j hands to oneDNN's matmul); dx is scratch for dy * x.
+      OpTimes.time(
+          "bn_bp_reduce",
+          () -> {
+            Nd4j.getExecutioner().exec(reduceDy);
+            dy2.mul(x2, dx2);
+            Nd4j.getExecutioner().exec(reduceDyX);
+          });
+      OpTimes.time(
+          "bn_bp_coeffs",
+          () -> {
+            Transforms.pow(invStd.assign(v).addi(EPS), -0.5, false);
+            // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
+            gG.assign(sumDyXRow).subi(m.mul(sumDyRow)).muli(invStd);
+            gB.assign(sumDyRow);
+            a.assign(g).muli(invStd);
+            b.assign(a).muli(invStd).muli(gG).muli(-invN);
+            k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(m));
+          });
+      OpTimes.time(
+          "bn_bp_apply",
+          () -> {
+            affineBk.execUntimed();
+            Nd4j.getExecutioner().exec(scaleDy);
+            dx2.addi(dy2);
+          });
+    };
   }
 }
