@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.relreason.model.ResultJson;
 import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,13 +174,13 @@ public final class BenchmarkRunner {
       throws IOException {
     Path dir = cellDir(cell);
     Files.createDirectories(dir);
-    writeJson(dir.resolve("config.json"), config.asMap());
+    ResultJson.write(config.asMap(), dir.resolve("config.json"));
     LOG.info("cell {}/{} {}: running", index + 1, total, cell.name());
     long t0 = System.nanoTime();
     CellResult r;
     try {
       TrainResult trained = runner.run(config, listener.cellStarted(cell, index, total));
-      writeJson(dir.resolve("train-result.json"), trained);
+      ResultJson.write(trained, dir.resolve("train-result.json"));
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (String p : spec.protocols()) {
         metrics.putAll(Protocols.get(p).evaluate(config, trained, dir));
@@ -223,7 +223,7 @@ public final class BenchmarkRunner {
               now(),
               false);
     }
-    writeJson(dir.resolve("result.json"), r);
+    ResultJson.write(r, dir.resolve("result.json"));
     return r;
   }
 
@@ -251,7 +251,7 @@ public final class BenchmarkRunner {
       return null;
     }
     try {
-      CellResult r = TrainJob.json().readValue(file.toFile(), CellResult.class);
+      CellResult r = ResultJson.mapper().readValue(file.toFile(), CellResult.class);
       return r.done() && r.cell().equals(cell.name()) ? r : null;
     } catch (IOException e) {
       LOG.warn("{} is unreadable ({}); the cell is recomputed", file, e.getMessage());
@@ -294,17 +294,11 @@ public final class BenchmarkRunner {
   }
 
   private void write(BenchmarkReport report) throws IOException {
-    writeJson(out.resolve("results.json"), report);
+    ResultJson.write(report, out.resolve("results.json"));
     Path md = out.resolve("results.md");
     Path tmp = md.resolveSibling("results.md.tmp");
     Files.writeString(tmp, ResultsTable.markdown(report));
     Files.move(tmp, md, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void writeJson(Path file, Object value) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    TrainJob.json().writeValue(tmp.toFile(), value);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static Map<String, String> readConfig(Path file) throws IOException {
