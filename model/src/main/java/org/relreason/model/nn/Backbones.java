@@ -82,9 +82,10 @@ public final class Backbones {
   }
 
   /**
-   * The common start of every graph: He initialisation, no optimizer inside DL4J (the optimizer is
-   * applied outside, on the flat vector), no workspaces (the external-epsilon backward needs the
-   * forward activations to outlive the forward call).
+   * The common start of every graph: He initialisation (convolutions are re-drawn by {@link
+   * #finish}), no optimizer inside DL4J (the optimizer is applied outside, on the flat vector), no
+   * workspaces (the external-epsilon backward needs the forward activations to outlive the forward
+   * call).
    */
   static ComputationGraphConfiguration.GraphBuilder graph(
       BackboneSpec spec, long seed, DataType dtype) {
@@ -142,20 +143,22 @@ public final class Backbones {
         in = relu;
       }
     }
-    return finish(g, in);
+    return finish(g, in, seed);
   }
 
   /**
    * Ends a graph with global average pooling of {@code last} into the output {@code "features"},
-   * then builds and initialises it. The feature size is read from the configuration's output type,
-   * so it always matches what the graph produces.
+   * then builds and initialises it: Deeplearning4j's initialisation, then every convolution
+   * re-drawn as the reference does ({@link TorchInit#convolutions}). The feature size is read from
+   * the configuration's output type, so it always matches what the graph produces.
    */
-  static Backbone finish(ComputationGraphConfiguration.GraphBuilder g, String last) {
+  static Backbone finish(ComputationGraphConfiguration.GraphBuilder g, String last, long seed) {
     g.addLayer("features", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
     g.setOutputs("features");
     InputType out = g.getLayerActivationTypes().get("features");
     ComputationGraph net = new ComputationGraph(g.build());
     net.init();
+    TorchInit.convolutions(net.paramTable(), seed);
     return new GraphBackbone(
         net, Math.toIntExact(((InputType.InputTypeFeedForward) out).getSize()));
   }

@@ -37,6 +37,6 @@ public final class CifarResNet {
       x = BasicBlock.stage(g, "stage" + (s + 1), x, in, out, blocks, STRIDES[s]);
       in = out;
     }
-    return Backbones.finish(g, x);
+    return Backbones.finish(g, x, seed);
   }
 }

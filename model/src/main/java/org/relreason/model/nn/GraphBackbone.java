@@ -1,6 +1,9 @@
 package org.relreason.model.nn;
 
+import java.util.HashMap;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,6 +19,10 @@ public final class GraphBackbone implements Backbone {
   private final int featureSize;
   private final boolean[] statisticsMask;
   private INDArray lastInput;
+  private Map<String, Long> spatial;
+
+  /** Running-average decay of every batch-norm layer the graphs use ({@code Backbones}). */
+  static final double BN_DECAY = 0.9;
 
   /** Wraps an initialised graph. */
   public GraphBackbone(ComputationGraph graph, int featureSize) {
@@ -60,6 +67,7 @@ public final class GraphBackbone implements Backbone {
     rebound.init(paramsView, false);
     rebound.initGradientsView();
     graph = rebound;
+    spatial = null;
   }
 
   @Override
@@ -87,7 +95,30 @@ public final class GraphBackbone implements Backbone {
     if (g == null) {
       throw new IllegalStateException("backpropagation produced no gradient");
     }
+    for (Layer layer : graph.getLayers()) {
+      Dl4jParams.unbiasVarianceDelta(layer, lastInput.size(0) * spatial(layer), BN_DECAY);
+    }
     lastInput = null;
+  }
+
+  /** Positions per example at a layer's output (its height times width; 1 for vectors). */
+  private long spatial(Layer layer) {
+    if (spatial == null) {
+      InputType in =
+          InputType.convolutional(lastInput.size(2), lastInput.size(3), lastInput.size(1));
+      spatial = new HashMap<>();
+      graph
+          .getConfiguration()
+          .getLayerActivationTypes(in)
+          .forEach(
+              (name, type) ->
+                  spatial.put(
+                      name,
+                      type instanceof InputType.InputTypeConvolutional conv
+                          ? conv.getHeight() * conv.getWidth()
+                          : 1L));
+    }
+    return spatial.getOrDefault(layer.getConfig().getLayerName(), 1L);
   }
 
   /** A copy of the parameters as a new array (for tests and checkpoints). */

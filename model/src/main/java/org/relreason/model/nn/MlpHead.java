@@ -63,8 +63,7 @@ public class MlpHead implements ParamBlock {
         new NeuralNetConfiguration.Builder()
             .seed(seed)
             .dataType(dtype)
-            // PyTorch's default for Linear is uniform with bound 1/sqrt(fan_in): LeCun uniform is
-            // the same family (bound sqrt(3/fan_in)).
+            // re-drawn below as PyTorch's nn.Linear default (TorchInit.linear)
             .weightInit(WeightInit.LECUN_UNIFORM)
             .updater(new NoOp())
             .trainingWorkspaceMode(WorkspaceMode.NONE)
@@ -87,6 +86,10 @@ public class MlpHead implements ParamBlock {
             .build();
     net = new MultiLayerNetwork(conf);
     net.init();
+    Map<String, INDArray> table = net.paramTable();
+    for (String layer : new String[] {"0", "3"}) {
+      TorchInit.linear(table.get(layer + "_W"), table.get(layer + "_b"), seed, "head" + layer);
+    }
     statisticsMask = Dl4jParams.statisticsMask(net.params(), net.paramTable());
     net.initGradientsView();
     nativeHead = impl == Impl.NATIVE ? nativeHead(net) : null;
@@ -138,6 +141,15 @@ public class MlpHead implements ParamBlock {
     return net.getGradientsViewArray();
   }
 
+  /**
+   * The parameters by Deeplearning4j's names ({@code 0_W}, {@code 0_b}, {@code 1_gamma}, {@code
+   * 1_beta}, {@code 1_mean}, {@code 1_log10stdev}, {@code 3_W}, {@code 3_b}), as live views of
+   * {@link #params()}; dense weights are {@code [in, out]}.
+   */
+  public Map<String, INDArray> paramTable() {
+    return net.paramTable();
+  }
+
   /** See {@link Backbone#bind(INDArray)}. */
   @Override
   public final void bind(INDArray paramsView) {
@@ -183,6 +195,7 @@ public class MlpHead implements ParamBlock {
     }
     Pair<Gradient, INDArray> result =
         net.backpropGradient(outputGradient, LayerWorkspaceMgr.noWorkspaces());
+    Dl4jParams.unbiasVarianceDelta(net.getLayer(1), outputGradient.size(0), 0.9);
     return result.getSecond();
   }
 }

@@ -55,6 +55,6 @@ public final class ResNet34 {
       x = BasicBlock.stage(g, "stage" + (s + 1), x, in, out, BLOCKS[s], STRIDES[s]);
       in = out;
     }
-    return Backbones.finish(g, x);
+    return Backbones.finish(g, x, seed);
   }
 }

@@ -15,6 +15,11 @@ public final class MlpPairScorer implements PairScorer {
     this.head = head;
   }
 
+  /** The relation head. */
+  public RelationHead head() {
+    return head;
+  }
+
   @Override
   public INDArray forward(INDArray features, PairPlan plan, boolean training, PhaseTimer timer) {
     INDArray pairs = aggregator.forward(features, plan);

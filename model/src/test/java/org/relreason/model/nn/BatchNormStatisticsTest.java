@@ -56,7 +56,8 @@ class BatchNormStatisticsTest {
       assertThat(b.graph().getLayer(bn)).isInstanceOf(BatchNormalization.class);
       INDArray in = acts.get(b.graph().getConfiguration().getVertexInputs().get(bn).get(0));
       double[] batchMean = in.mean(0, 2, 3).toDoubleVector();
-      double[] batchVar = in.var(false, 0, 2, 3).toDoubleVector(); // biased: divides by N*H*W
+      // unbiased, divides by N*H*W - 1: the running variance follows PyTorch's running_var
+      double[] batchVar = in.var(true, 0, 2, 3).toDoubleVector();
       List<Integer> meanPos = ParamPositions.of(b, bn + "_mean");
       List<Integer> stdPos = ParamPositions.of(b, bn + "_log10stdev");
       for (int c = 0; c < batchMean.length; c++) {

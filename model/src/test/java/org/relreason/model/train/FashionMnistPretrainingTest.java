@@ -44,7 +44,9 @@ class FashionMnistPretrainingTest {
     TrainResult r = TrainJob.run(config, new TrainListener() {});
     Map<String, String> supervisedKeys = new java.util.HashMap<>(config.asMap());
     supervisedKeys.put("method", "supervised");
-    supervisedKeys.put("max-steps", System.getProperty("relreason.fmnistSupervisedSteps", "100"));
+    // the same budget as relational reasoning's: with the reference initialisation (TorchInit)
+    // relational reasoning learns faster, and the upper bound is judged at equal steps
+    supervisedKeys.put("max-steps", System.getProperty("relreason.fmnistSupervisedSteps", "200"));
     supervisedKeys.put("with-random-baseline", "false");
     TrainResult supervised = TrainJob.run(TrainConfig.of(supervisedKeys), new TrainListener() {});
     System.out.printf(
@@ -72,7 +74,8 @@ class FashionMnistPretrainingTest {
     // the relation head learns to tell positives from negatives...
     assertThat((r.finalPositiveAccuracy() + r.finalNegativeAccuracy()) / 2).isGreaterThan(0.6);
     // ...and the backbone it trained is better than where it started, by a clear margin
-    // (measured here: 0.686 vs 0.603 linear, 0.664 vs 0.643 kNN after 200 steps)
+    // (measured here: 0.717 vs 0.489 linear, 0.705 vs 0.679 kNN after 200 steps; supervised 0.754;
+    // with Deeplearning4j's initialisation it was 0.686 vs 0.603 and 0.664 vs 0.643)
     assertThat(r.linearTop1()).isGreaterThan(r.randomLinearTop1() + 0.04);
     assertThat(r.knnTop1()).isGreaterThan(r.randomKnnTop1());
     // the supervised baseline is the upper bound: trained on the labels, it wins clearly

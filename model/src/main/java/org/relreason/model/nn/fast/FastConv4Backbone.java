@@ -7,7 +7,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.summarystats.Variance;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
@@ -218,7 +217,9 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       PlanBlock pb = p.blocks[b];
       pb.conv.exec();
       if (training) {
-        timed("bn_mean", () -> Nd4j.getExecutioner().exec(pb.meanOp));
+        if (pb.meanOp != null) {
+          timed("bn_mean", () -> Nd4j.getExecutioner().exec(pb.meanOp));
+        }
         timed("bn_var", pb.twoPassVar);
         pb.bnTrain.exec();
       } else {
@@ -395,7 +396,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         timed("weight_permute", () -> toWork(gW).assign(gWWork));
       }
       NativeBatchNorm.statisticDeltas(
-          mean, logStd, pb.batchMean, pb.batchVar, scratch, gMean, gLogStd);
+          mean, logStd, pb.batchMean, pb.batchVar, pb.rows, scratch, gMean, gLogStd);
     }
   }
 
@@ -409,7 +410,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     final INDArray batchVar;
     final INDArray runVar;
     final NativeOp conv;
-    final Op meanOp;
+    final Op meanOp; // null where twoPassVar takes the mean too
     final Op varOp;
     final Runnable twoPassVar;
     final NativeOp bnTrain;
@@ -424,12 +425,14 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     Runnable weightGradientOnly; // first block: no input gradient, see ImageConvWeightGradient
     INDArray dX;
     INDArray dAct; // dL/d(ReLU output), written by the pooling's backward
+    final long rows; // values per channel the batch statistics are taken over: N H W
 
     PlanBlock(Block bl, INDArray x, boolean last) {
       this.x = x;
       long n = x.size(0);
       long h = layout.nhwc ? x.size(1) : x.size(2);
       long w = layout.nhwc ? x.size(2) : x.size(3);
+      rows = n * h * w;
       convOut = Nd4j.create(dtype, shape(n, bl.out, h, w));
       act = Nd4j.create(dtype, shape(n, bl.out, h, w));
       pooled = last ? null : Nd4j.create(dtype, shape(n, bl.out, h / 2, w / 2));
@@ -446,15 +449,17 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         // over (0, 1, 2) was several times slower.
         INDArray x2 = convOut.reshape('c', convOut.length() / bl.out, bl.out);
         INDArray centred = act.reshape('c', x2.rows(), bl.out);
-        meanOp = new Mean(x2, batchMean, 0);
+        ColumnReduction meanRows = ColumnReduction.mean(x2, batchMean);
         Op centre = new BroadcastSubOp(x2, batchMean.reshape(1, bl.out), centred, 1);
-        Op sq = new SquaredNorm(centred, batchVar, 0);
+        ColumnReduction sq = ColumnReduction.sumOfSquares(centred, batchVar);
         double invRows = 1.0 / x2.rows();
+        meanOp = null;
         varOp = null;
         twoPassVar =
             () -> {
+              meanRows.exec();
               Nd4j.getExecutioner().exec(centre);
-              Nd4j.getExecutioner().exec(sq);
+              sq.exec();
               batchVar.muli(invRows);
             };
       } else {

@@ -5,9 +5,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -71,9 +68,9 @@ final class NativeBatchNorm {
     final INDArray y;
     private final INDArray batchMean = Nd4j.create(dtype, c);
     private final INDArray batchVar = Nd4j.create(dtype, c);
-    private final Op meanOp;
+    private final ColumnReduction meanOp;
     private final Op centre;
-    private final Op squares;
+    private final ColumnReduction squares;
     private final double invRows;
     private final NativeOp train;
     private final NativeOp infer;
@@ -87,9 +84,9 @@ final class NativeBatchNorm {
       INDArray x2 = x.reshape('c', x.length() / c, c);
       INDArray centred = y.reshape('c', x2.rows(), c); // y is scratch until batchnorm writes it
       invRows = 1.0 / x2.rows();
-      meanOp = new Mean(x2, batchMean, 0);
+      meanOp = ColumnReduction.mean(x2, batchMean);
       centre = new BroadcastSubOp(x2, batchMean.reshape(1, c), centred, 1);
-      squares = new SquaredNorm(centred, batchVar, 0);
+      squares = ColumnReduction.sumOfSquares(centred, batchVar);
       train = affine(batchMean, batchVar);
       infer = affine(mean, runVar);
     }
@@ -109,9 +106,9 @@ final class NativeBatchNorm {
         OpTimes.time(
             "bn_stats",
             () -> {
-              Nd4j.getExecutioner().exec(meanOp);
+              meanOp.exec();
               Nd4j.getExecutioner().exec(centre);
-              Nd4j.getExecutioner().exec(squares);
+              squares.exec();
               batchVar.muli(invRows);
             });
         train.exec();
@@ -133,12 +130,18 @@ final class NativeBatchNorm {
         boundDx = dx;
       }
       backward.run();
-      statisticDeltas(mean, logStd, batchMean, batchVar, scratch, gMean, gLogStd);
+      statisticDeltas(
+          mean, logStd, batchMean, batchVar, Math.round(1 / invRows), scratch, gMean, gLogStd);
     }
 
     private Runnable bindBackward(INDArray dy, INDArray dx) {
       return matrixBackward(c, dtype, x, batchMean, batchVar, gamma, gGamma, gBeta, dy, dx);
     }
+  }
+
+  /** Bessel's correction {@code n / (n - 1)} of a variance over n rows (1 for a single row). */
+  static double unbiased(long rows) {
+    return rows > 1 ? rows / (rows - 1.0) : 1.0;
   }
 
   /**
@@ -151,6 +154,7 @@ final class NativeBatchNorm {
       INDArray logStd,
       INDArray batchMean,
       INDArray batchVar,
+      long rows,
       INDArray scratch,
       INDArray gMean,
       INDArray gLogStd) {
@@ -159,9 +163,10 @@ final class NativeBatchNorm {
         () -> {
           // mean: g = (1 - d)(mean - batchMean)
           gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
-          // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
+          // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) n/(n-1) batchVar): the running
+          // variance averages the unbiased batch variance, as PyTorch's running_var does
           Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
-          scratch.addi(batchVar.mul(1 - DECAY));
+          scratch.addi(batchVar.mul((1 - DECAY) * unbiased(rows)));
           Transforms.log(scratch, false).muli(0.5 / LN10);
           gLogStd.assign(logStd).subi(scratch);
         });
@@ -172,10 +177,10 @@ final class NativeBatchNorm {
    * per-channel row reductions and broadcasts (libnd4j's {@code batchnorm_bp} took about twice as
    * long, and was the largest op of the step): with {@code xhat = (x - mean) invstd}, {@code dbeta
    * = sum dy}, {@code dgamma = sum dy xhat}, and {@code dx = gamma invstd (dy - dbeta / n - xhat
-   * dgamma / n)}, written as {@code dx = a dy + (b x + k)} with per-channel {@code a, b, k} (Ioffe
-   * and Szegedy 2015, sec. 3). Static so that {@link FastConv4Backbone}, which keeps its own
-   * buffers and blocks, runs the very same ops. {@code dy} is overwritten; gamma and beta gradients
-   * go to {@code gGamma, gBeta}.
+   * dgamma / n)}, written as {@code dx = a dy + (b (x - mean) + k)} with per-channel {@code a, b,
+   * k} (Ioffe and Szegedy 2015, sec. 3). Static so that {@link FastConv4Backbone}, which keeps its
+   * own buffers and blocks, runs the very same ops. {@code dy} is overwritten; gamma and beta
+   * gradients go to {@code gGamma, gBeta}.
    *
    * @param x the training forward's input, whose batch statistics are {@code batchMean, batchVar}
    */
@@ -196,8 +201,8 @@ final class NativeBatchNorm {
     INDArray dx2 = dx.reshape('c', rows, c);
     INDArray sumDy = Nd4j.create(dtype, c);
     INDArray sumDyX = Nd4j.create(dtype, c);
-    Op reduceDy = new Sum(dy2, sumDy, 0);
-    Op reduceDyX = new Sum(dx2, sumDyX, 0);
+    ColumnReduction reduceDy = ColumnReduction.sum(dy2, sumDy);
+    ColumnReduction reduceDyX = ColumnReduction.sum(dx2, sumDyX);
     INDArray invStd = Nd4j.create(dtype, 1, c);
     INDArray a = Nd4j.create(dtype, 1, c);
     INDArray b = Nd4j.create(dtype, 1, c);
@@ -207,44 +212,45 @@ final class NativeBatchNorm {
     INDArray g = gamma.reshape(1, c);
     INDArray gG = gGamma.reshape(1, c);
     INDArray gB = gBeta.reshape(1, c);
-    // b x + k in one pass: libnd4j's batchnorm with mean 0, variance 1 - eps, gamma b, beta k.
+    // b (x - mean) + k in one pass: libnd4j's batchnorm with the batch mean, variance 1 - eps,
+    // gamma b, beta k. Centring first matters in float: b x + (k - b mean) cancels catastrophically
+    // when |mean| is many standard deviations (a ReLU-fed conv's output), and gave gradients 4e-4
+    // (of a 0.1 scale) off the double result where Deeplearning4j's float path is 2e-7 off.
     NativeOp affineBk =
         NativeOp.bind(
             "batchnorm",
             new INDArray[] {
-              x,
-              Nd4j.zeros(dtype, c),
-              Nd4j.create(dtype, c).assign(1 - EPS),
-              b.reshape(c),
-              k.reshape(c)
+              x, batchMean, Nd4j.create(dtype, c).assign(1 - EPS), b.reshape(c), k.reshape(c)
             },
             new INDArray[] {dx},
             new long[] {1, 1, 3},
             EPS);
+    Op centre = new BroadcastSubOp(x2, m, dx2, 1);
     Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);
     double invN = 1.0 / rows;
     INDArray sumDyRow = sumDy.reshape(1, c);
     INDArray sumDyXRow = sumDyX.reshape(1, c);
     return () -> {
       // Per-channel sums as reductions along the rows (faster here than a GEMM with a ones vector,
-      // which libnd4j hands to oneDNN's matmul); dx is scratch for dy * x.
+      // which libnd4j hands to oneDNN's matmul); dx is scratch for dy * (x - mean).
       OpTimes.time(
           "bn_bp_reduce",
           () -> {
-            Nd4j.getExecutioner().exec(reduceDy);
-            dy2.mul(x2, dx2);
-            Nd4j.getExecutioner().exec(reduceDyX);
+            reduceDy.exec();
+            Nd4j.getExecutioner().exec(centre);
+            dx2.muli(dy2);
+            reduceDyX.exec();
           });
       OpTimes.time(
           "bn_bp_coeffs",
           () -> {
             Transforms.pow(invStd.assign(v).addi(EPS), -0.5, false);
-            // dgamma = (sum dy x - mean sum dy) invstd; dbeta = sum dy
-            gG.assign(sumDyXRow).subi(m.mul(sumDyRow)).muli(invStd);
+            // dgamma = sum dy (x - mean) invstd; dbeta = sum dy
+            gG.assign(sumDyXRow).muli(invStd);
             gB.assign(sumDyRow);
             a.assign(g).muli(invStd);
             b.assign(a).muli(invStd).muli(gG).muli(-invN);
-            k.assign(a).muli(sumDyRow).muli(-invN).subi(b.mul(m));
+            k.assign(a).muli(sumDyRow).muli(-invN);
           });
       OpTimes.time(
           "bn_bp_apply",

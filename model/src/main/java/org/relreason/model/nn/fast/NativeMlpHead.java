@@ -179,9 +179,9 @@ public final class NativeMlpHead {
   private void statisticDeltas() {
     // mean: g = (1 - d)(mean - batchMean)
     gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
-    // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) batchVar)
+    // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) n/(n-1) batchVar), PyTorch's running_var
     INDArray runVar = Transforms.exp(logStd.mul(2 * LN10), false).muli(DECAY);
-    runVar.addi(batchVar.mul(1 - DECAY));
+    runVar.addi(batchVar.mul((1 - DECAY) * NativeBatchNorm.unbiased(buffers.rows)));
     Transforms.log(runVar, false).muli(0.5 / LN10);
     gLogStd.assign(logStd).subi(runVar);
   }
