@@ -66,6 +66,21 @@ final class ColorJitter {
     return new ColorJitter(order, n, b, c, s, h);
   }
 
+  /** The adjustments that run, in their drawn order ({@link #BRIGHTNESS} ... {@link #HUE}). */
+  int[] order() {
+    return java.util.Arrays.copyOf(ops, count);
+  }
+
+  /** The drawn factor of an adjustment (identity when its range holds only that). */
+  float factor(int op) {
+    return switch (op) {
+      case BRIGHTNESS -> brightness;
+      case CONTRAST -> contrast;
+      case SATURATION -> saturation;
+      default -> hue;
+    };
+  }
+
   /** A factor drawn from {@code r}, or {@code identity} without a draw if that is all it holds. */
   private static float factor(AugmentationConfig.Range r, float identity, ViewRandom rng) {
     return r.isOnly(identity) ? identity : (float) rng.uniform(r.min(), r.max());

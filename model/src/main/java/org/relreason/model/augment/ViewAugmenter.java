@@ -58,18 +58,33 @@ public final class ViewAugmenter implements AutoCloseable {
   public void augment(
       ImageSet set, int imageIndex, long seed, int epoch, int viewIndex, float[] out, int offset) {
     check(set, imageIndex, out, offset);
-    ViewRandom rng = ViewRandom.forView(seed, epoch, imageIndex, viewIndex);
+    Draws d = draws(set.channels(), set.height(), set.width(), seed, epoch, imageIndex, viewIndex);
     int outH = config.outputHeight();
     int outW = config.outputWidth();
     Scratch s = scratch.get().ensure(set.channels(), outH, outW);
-    CropBox box = CropBox.sample(config.scale(), config.ratio(), set.height(), set.width(), rng);
-    boolean flip = rng.chance(config.flipProbability());
-    BilinearCrop.resample(set, imageIndex, box, flip, outH, outW, s);
-    if (rng.chance(config.jitterProbability())) {
-      ColorJitter.draw(config, set.channels(), rng).apply(s.pixels, set.channels(), outH * outW);
+    BilinearCrop.resample(set, imageIndex, d.box(), d.flip(), outH, outW, s);
+    if (d.jitter() != null) {
+      d.jitter().apply(s.pixels, set.channels(), outH * outW);
     }
-    boolean gray = rng.chance(config.grayscaleProbability()) && set.channels() == 3;
-    normalise(s.pixels, set.channels(), outH * outW, gray, out, offset);
+    normalise(s.pixels, set.channels(), outH * outW, d.gray(), out, offset);
+  }
+
+  /**
+   * The random choices of one view, in torchvision's order: crop box, flip, whether to jitter, the
+   * jitter's order and factors (null when it does not apply), grayscale.
+   */
+  record Draws(CropBox box, boolean flip, ColorJitter jitter, boolean gray) {}
+
+  /** The draws of view {@code viewIndex} of an image of the given geometry. */
+  Draws draws(
+      int channels, int height, int width, long seed, int epoch, int imageIndex, int viewIndex) {
+    ViewRandom rng = ViewRandom.forView(seed, epoch, imageIndex, viewIndex);
+    CropBox box = CropBox.sample(config.scale(), config.ratio(), height, width, rng);
+    boolean flip = rng.chance(config.flipProbability());
+    ColorJitter jitter =
+        rng.chance(config.jitterProbability()) ? ColorJitter.draw(config, channels, rng) : null;
+    boolean gray = rng.chance(config.grayscaleProbability()) && channels == 3;
+    return new Draws(box, flip, jitter, gray);
   }
 
   /**
