@@ -12,18 +12,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A progress bar per epoch (loss, pair accuracy on positives/negatives, views/s, ETA) on a
- * terminal; a log line every few seconds otherwise (CI, files).
+ * terminal; a log line every few seconds otherwise (CI, files). After the run's first ten steps it
+ * logs their mean loss, the early-learning figure the PyTorch reference prints too ({@code
+ * bench/parity.sh} compares the two).
  */
 final class ProgressReporter implements TrainListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+  private static final int FIRST_STEPS = 10;
   private final boolean terminal = System.console() != null;
   private ProgressBar bar;
   private int barEpoch = -1;
   private long lastLog;
+  private double firstLosses;
+  private int firstSteps;
 
   @Override
   public void onStep(StepReport r) {
     StepStats s = r.stats();
+    if (firstSteps < FIRST_STEPS && r.globalStep() == firstSteps + 1) {
+      firstLosses += s.loss();
+      if (++firstSteps == FIRST_STEPS) {
+        LOG.info(
+            "first {} steps mean loss {}",
+            FIRST_STEPS,
+            String.format("%.4f", firstLosses / FIRST_STEPS));
+      }
+    }
     String msg =
         String.format(
             "loss %.4f acc+ %.3f acc- %.3f %.0f views/s",
