@@ -277,6 +277,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     return counters.snapshot();
   }
 
+  /**
+   * Counts a connection the event-bus {@code FrameGuard} closed for an oversize frame (reason
+   * {@link Rejections#OVERSIZE}); thread-safe.
+   */
+  public void frameRefused(String detail) {
+    counters.rejections.reject(Rejections.OVERSIZE);
+  }
+
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("relreason-coordinator", 1, 10, TimeUnit.MINUTES);

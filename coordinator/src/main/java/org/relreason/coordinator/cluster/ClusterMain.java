@@ -24,8 +24,10 @@ import org.relreason.coordinator.observe.Observability;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.worker.ShardComputer;
 import org.relreason.worker.WorkerOptions;
 import org.relreason.worker.WorkerVerticle;
 import org.relreason.worker.metrics.WorkerMetrics;
@@ -105,6 +107,30 @@ public final class ClusterMain {
         description = "file with the stores' password (else env RELREASON_TLS_PASSWORD)")
     Path tlsPasswordFile;
 
+    @Option(
+        names = "--max-frame-bytes",
+        defaultValue = "0",
+        description =
+            "largest event-bus frame accepted; a peer sending a larger one is disconnected"
+                + " (0 = twice the largest message of the configured model)")
+    long maxFrameBytes;
+
+    /** The frame limit: {@code --max-frame-bytes}, else derived from the model. */
+    int frameLimit(TrainConfig c, ImageSet train) {
+      if (maxFrameBytes < 0 || maxFrameBytes > Integer.MAX_VALUE - Integer.BYTES) {
+        throw new IllegalArgumentException(
+            "--max-frame-bytes must be in 0.."
+                + (Integer.MAX_VALUE - 4)
+                + ", got "
+                + maxFrameBytes);
+      }
+      if (maxFrameBytes > 0) {
+        return (int) maxFrameBytes;
+      }
+      PretrainModel model = ShardComputer.newModel(c, train);
+      return frameLimitOf(model.numParams(), c.m() * c.k(), model.backbone().featureSize());
+    }
+
     ClusterSettings settings() {
       return new ClusterSettings(
           host,
@@ -172,9 +198,12 @@ public final class ClusterMain {
           CoordinatorOptions.of(runId(runId, config.checkpointDir()), workers, m)
               .withDeadlineMs(deadlineMs);
       DashboardAccess access = dashboard.access();
-      Vertx vertx = ClusterSupport.start(settings).await();
+      CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+      Vertx vertx =
+          ClusterSupport.start(
+                  settings, null, common.frameLimit(config, train), coordinator::frameRefused)
+              .await();
       try {
-        CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
         coordinator.observer(
             Observability.coordinator(vertx, metrics, access, launcher, config, coordinator));
         vertx.deployVerticle(coordinator).await();
@@ -213,7 +242,9 @@ public final class ClusterMain {
       TrainConfig config = common.trainConfig();
       ClusterSettings settings = common.settings();
       ImageSet train = Common.images(config);
-      Vertx vertx = ClusterSupport.start(settings).await();
+      Vertx vertx =
+          ClusterSupport.start(settings, null, common.frameLimit(config, train), detail -> {})
+              .await();
       try {
         WorkerMetrics observed = Observability.worker(vertx, metrics);
         WorkerVerticle worker = null;
@@ -243,6 +274,18 @@ public final class ClusterMain {
         vertx.close().await();
       }
     }
+  }
+
+  /**
+   * The frame limit for a model: twice its largest message plus the envelope. The largest are a
+   * shard result (gradient and statistic deltas, at most two floats per parameter), a parameter
+   * snapshot (one float per parameter) and, in VIEWS mode, a minibatch's features ({@code rows} of
+   * {@code featureSize} floats).
+   */
+  static int frameLimitOf(long params, int rows, int featureSize) {
+    long largest = Float.BYTES * Math.max(2 * params, (long) rows * featureSize);
+    long limit = 2 * largest + FrameGuard.ENVELOPE_BYTES;
+    return (int) Math.min(limit, ClusterSupport.DEFAULT_MAX_FRAME_BYTES);
   }
 
   /**
