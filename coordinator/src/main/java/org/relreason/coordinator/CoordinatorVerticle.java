@@ -1,6 +1,7 @@
 package org.relreason.coordinator;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -134,48 +135,46 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long loopStart;
   private StepState current;
 
-  /** Mutable counters behind {@link FaultCounters}. */
+  /**
+   * Mutable counters behind {@link FaultCounters}. Every refused message and every lost worker is
+   * counted once, in {@link Rejections} (which also feeds the metrics); the record's per-kind
+   * fields are read from it, not counted a second time.
+   */
   private static final class Counters {
-    long nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted;
+    long timeouts, reassigned, workerErrors, refused;
     final Rejections rejections = new Rejections();
 
     FaultCounters snapshot() {
+      Map<String, Long> rejected = rejections.rejected();
+      Map<String, Long> deaths = rejections.deaths();
       return new FaultCounters(
-          nonFinite,
-          stale,
-          duplicates,
-          late,
+          rejected.getOrDefault(Rejections.NON_FINITE, 0L),
+          rejected.getOrDefault(Rejections.STALE, 0L),
+          rejected.getOrDefault(Rejections.DUPLICATE, 0L),
+          rejected.getOrDefault(Rejections.LATE, 0L),
           timeouts,
           reassigned,
           workerErrors,
           refused,
-          evicted,
-          rejections.rejected(),
-          rejections.deaths());
+          deaths.values().stream().mapToLong(Long::longValue).sum(),
+          rejected,
+          deaths);
     }
 
-    /** Counts a refused message under its reason (and the older per-kind fields). */
+    /** Counts a refused message under its reason. */
     void reject(ProtocolException e) {
       rejections.reject(e.code());
-      switch (e.code()) {
-        case NON_FINITE -> nonFinite++;
-        case STALE -> stale++;
-        default -> {}
-      }
     }
 
     void late() {
-      late++;
       rejections.reject(Rejections.LATE);
     }
 
     void duplicate() {
-      duplicates++;
       rejections.reject(Rejections.DUPLICATE);
     }
 
     void death(String cause) {
-      evicted++;
       rejections.death(cause);
     }
   }
@@ -293,14 +292,21 @@ public final class CoordinatorVerticle extends VerticleBase {
         .compose(
             v -> {
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_REGISTER, this::onHello));
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_REGISTER, decoded(this::onHello)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_PARAMS, this::onParams));
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_PARAMS, decoded(this::onParams)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_FEATURES, this::onFeatures));
-              consumers.add(vertx.eventBus().consumer(Addresses.HEARTBEAT, this::onHeartbeat));
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_FEATURES, decoded(this::onFeatures)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
+                  vertx.eventBus().consumer(Addresses.HEARTBEAT, decoded(this::onHeartbeat)));
+              consumers.add(
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_DISCONNECT, decoded(this::onDisconnect)));
               vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
               observer.onRunState(RunObserver.RunState.WAITING);
               membership = MembershipWatch.start(vertx, this::onNodeLeft);
@@ -346,6 +352,25 @@ public final class CoordinatorVerticle extends VerticleBase {
       }
     }
     return null;
+  }
+
+  /**
+   * {@code handler}, after decoding the body: a body from another JVM is decoded lazily, on the
+   * first {@code body()}, so a malformed protobuf would otherwise throw inside the handler, be
+   * neither answered nor counted. It is answered with the typed {@code Error} and counted instead.
+   */
+  private Handler<Message<Object>> decoded(Handler<Message<Object>> handler) {
+    return message -> {
+      try {
+        message.body();
+      } catch (ProtocolException e) {
+        counters.reject(e);
+        LOG.warn("refused a message to {}: {}", message.address(), e.getMessage());
+        reply(message, e.toError(header(step, version)), Kind.CONTROL);
+        return;
+      }
+      handler.handle(message);
+    };
   }
 
   // ---- membership -------------------------------------------------------------------------
@@ -827,9 +852,20 @@ public final class CoordinatorVerticle extends VerticleBase {
               st.progress[shard.id()] = System.nanoTime();
               // Decoding and checking 21M floats (ResNet-34) takes long enough to stall the event
               // loop, so it runs on the worker pool (unordered: several shards decode at once).
-              Object body = ar.result().body();
+              Object body;
+              try {
+                body = ar.result().body();
+              } catch (ProtocolException e) { // an undecodable reply from another JVM
+                counters.reject(e);
+                LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+                promise.tryFail(e);
+                return;
+              }
               vertx
-                  .executeBlocking(() -> check.check(body, st.step, st.version, shard), false)
+                  .executeBlocking(
+                      () ->
+                          requireFeatures(st, shard, check.check(body, st.step, st.version, shard)),
+                      false)
                   .onComplete(
                       checked -> {
                         if (promise.future().isComplete()) {
@@ -895,6 +931,21 @@ public final class CoordinatorVerticle extends VerticleBase {
                         + " ms"));
           }
         });
+  }
+
+  /**
+   * {@code a}, if its shard's features are in (VIEWS mode; always in IMAGES mode): a backbone
+   * gradient is the answer to the feature gradients of its own features, so a result that comes
+   * before them cannot be right (and has no objective output to be summed with).
+   */
+  private static Accepted requireFeatures(StepState st, Shard shard, Accepted a) {
+    if (st.features != null && !st.features.in[shard.id()]) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          ShardResult.getDescriptor().getFullName(),
+          "VIEWS result for shard " + shard.id() + " of step " + st.step + " before its features");
+    }
+    return a;
   }
 
   private ShardTask task(StepState st, Shard shard) {
@@ -1102,11 +1153,13 @@ public final class CoordinatorVerticle extends VerticleBase {
                 + (st == null ? "none" : "step " + st.step + " version " + st.version));
       }
       FeatureRound r = st.features;
-      int s = f.getShardId();
-      if (s >= st.shards.size()) {
+      if (Integer.toUnsignedLong(f.getShardId()) >= st.shards.size()) { // uint32 on the wire
         throw new ProtocolException(
-            Error.Code.WRONG_SHAPE, type, "shard " + s + " of " + st.shards.size());
+            Error.Code.WRONG_SHAPE,
+            type,
+            "shard " + Integer.toUnsignedString(f.getShardId()) + " of " + st.shards.size());
       }
+      int s = f.getShardId();
       List<Integer> expected =
           java.util.Arrays.stream(st.shards.get(s).rows()).map(this::viewNumber).boxed().toList();
       float[] x = Tensors.toFloats(f.getFeatures(), "Features.features");
@@ -1173,6 +1226,10 @@ public final class CoordinatorVerticle extends VerticleBase {
             true)
         .onComplete(
             ar -> {
+              if (ar.succeeded() && !finite(ar.result())) {
+                refuseLargestFeatures(st);
+                return; // the refused shard is recomputed elsewhere; the others wait for it
+              }
               if (ar.failed()) {
                 LOG.error("objective of step {} failed", st.step, ar.cause());
               } else {
@@ -1197,6 +1254,59 @@ public final class CoordinatorVerticle extends VerticleBase {
                 r.waiters.get(s).clear();
               }
             });
+  }
+
+  private static boolean finite(FeatureRound.Output out) {
+    return Double.isFinite(out.stats().loss())
+        && allFinite(out.featureGradients())
+        && allFinite(out.headGradient());
+  }
+
+  private static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The objective over finite features overflowed: the features of largest magnitude are refused
+   * (their shard's waiting request answered NON_FINITE, so its worker fails the task and the shard
+   * is recomputed by another) and the objective runs again once new features for it are in.
+   */
+  private void refuseLargestFeatures(StepState st) {
+    FeatureRound r = st.features;
+    int worst = 0;
+    float worstAbs = -1;
+    for (int s = 0; s < r.shards.size(); s++) {
+      for (int row : r.shards.get(s).rows()) {
+        for (int j = row * r.featureSize; j < (row + 1) * r.featureSize; j++) {
+          if (Math.abs(r.features[j]) > worstAbs) {
+            worstAbs = Math.abs(r.features[j]);
+            worst = s;
+          }
+        }
+      }
+    }
+    ProtocolException e =
+        new ProtocolException(
+            Error.Code.NON_FINITE,
+            Features.getDescriptor().getFullName(),
+            "step "
+                + st.step
+                + ": the objective overflowed; shard "
+                + worst
+                + " holds the largest feature, |x| = "
+                + worstAbs);
+    counters.reject(e);
+    LOG.warn("refused features: {}", e.getMessage());
+    r.in[worst] = false;
+    for (Message<Object> m : r.waiters.get(worst)) {
+      reply(m, e.toError(header(step, version)), Kind.CONTROL);
+    }
+    r.waiters.get(worst).clear();
   }
 
   private void replyFeatureGradients(Message<Object> m, FeatureGradients g) {

@@ -68,23 +68,32 @@ class OversizeFrameTest {
   }
 
   /**
-   * Sends the prefix and up to {@link #ATTACK_BYTES} zeros; returns the bytes written before the
-   * peer closed the connection.
+   * Sends the prefix and up to {@link #ATTACK_BYTES} zeros, for at most a minute (a coordinator
+   * that stops reading while it runs out of memory would block the write forever); returns the
+   * bytes written before the peer closed the connection.
    */
-  private static long sendOversizeFrame(int port) throws IOException {
-    long sent = 0;
+  private static long sendOversizeFrame(int port) throws Exception {
+    AtomicLong sent = new AtomicLong();
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      OutputStream out = s.getOutputStream();
-      out.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0});
-      byte[] zeros = new byte[1 << 20];
-      while (sent < ATTACK_BYTES) {
-        out.write(zeros);
-        sent += zeros.length;
-      }
-    } catch (IOException closedByPeer) {
-      // "Connection reset" or "Broken pipe": what the guard's close looks like to the sender
-    }
-    return sent;
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  OutputStream out = s.getOutputStream();
+                  out.write(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0});
+                  byte[] zeros = new byte[1 << 20];
+                  while (sent.get() < ATTACK_BYTES) {
+                    out.write(zeros);
+                    sent.addAndGet(zeros.length);
+                  }
+                } catch (IOException closedByPeer) {
+                  // "Connection reset" or "Broken pipe": what the guard's close looks like here
+                }
+              });
+      writer.start();
+      writer.join(60_000);
+    } // closing the socket ends a blocked write
+    return sent.get();
   }
 
   private static void awaitListening(int port, Process p) throws Exception {
