@@ -113,6 +113,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Optimizer optimizer;
   private MinibatchSchedule schedule;
   private CheckpointStore store;
+  private NormBound.Recent norms;
   // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
   private volatile float[] params;
   private ParameterSnapshot snapshot;
@@ -179,6 +180,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /** A shard's result that passed {@link ResultCheck}, with its {@link NormBound#norms}. */
+  private record Checked(Accepted accepted, double[] norms) {}
+
   /** The state of the step in flight. */
   private static final class StepState {
     final long step;
@@ -191,6 +195,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     // per shard: the workers whose attempt failed or was refused, and who computed the result
     final List<Set<String>> tried = new ArrayList<>();
     final String[] computedBy;
+    // per shard: the norms of the result accepted, and the gradient norms refused as outliers
+    final double[][] norms;
+    final List<List<Double>> outlierNorms = new ArrayList<>();
     final long started = System.nanoTime();
     long sent;
     long firstDone;
@@ -206,7 +213,12 @@ public final class CoordinatorVerticle extends VerticleBase {
       this.progress = new long[shards.size()];
       this.features = f;
       this.computedBy = new String[shards.size()];
-      shards.forEach(s -> tried.add(new HashSet<>()));
+      this.norms = new double[shards.size()][];
+      shards.forEach(
+          s -> {
+            tried.add(new HashSet<>());
+            outlierNorms.add(new ArrayList<>());
+          });
     }
   }
 
@@ -333,6 +345,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     total = schedule.totalSteps(config);
     optimizer = model.optimizer(config.learningRate(), total);
     params = model.paramsVector();
+    norms = options.normBound().recent();
     if (!config.checkpointDir().isEmpty()) {
       store = new CheckpointStore(Path.of(config.checkpointDir()), 3);
       var latest = store.latest();
@@ -758,30 +771,66 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
                 accepted.add(f.result());
               }
+              Map<Integer, ProtocolException> outliers = outliers(st);
+              if (!outliers.isEmpty()) {
+                return fanIn(st, recompute(st, results, outliers));
+              }
               return apply(st, accepted)
                   .recover(
                       e ->
                           e instanceof GradientAggregator.NonFiniteShards bad
-                              ? fanIn(st, recompute(st, results, bad))
+                              ? fanIn(st, recompute(st, results, bad.refusals()))
                               : Future.failedFuture(e));
             });
   }
 
+  /**
+   * The shards whose norms are outside the {@link NormBound}, with their refusals. A shard is not
+   * refused when another worker computed the same gradient norm for it (the data's, not a peer's
+   * doing: results are deterministic) or when no other worker is left to compute it.
+   */
+  private Map<Integer, ProtocolException> outliers(StepState st) {
+    Map<Integer, ProtocolException> out = new TreeMap<>();
+    for (int s = 0; s < st.shards.size(); s++) {
+      ProtocolException e = norms.check(st.step, st.norms[s]);
+      if (e == null) {
+        continue;
+      }
+      double g = st.norms[s][0];
+      boolean reproduced =
+          st.outlierNorms.get(s).stream().anyMatch(n -> Math.abs(n - g) <= 1e-9 * Math.abs(g));
+      Set<String> tried = st.tried.get(s);
+      String by = st.computedBy[s];
+      boolean alone = members.keySet().stream().noneMatch(w -> !tried.contains(w) && !w.equals(by));
+      if (reproduced || alone) {
+        LOG.warn(
+            "step {} shard {}: {}; applied, {}",
+            st.step,
+            s,
+            e.getMessage(),
+            reproduced ? "another worker computed the same" : "no other worker to recompute it");
+        continue;
+      }
+      st.outlierNorms.get(s).add(g);
+      out.put(s, e);
+    }
+    return out;
+  }
+
   /** {@code results} with the refused shards' results replaced by new attempts elsewhere. */
   private List<Future<Accepted>> recompute(
-      StepState st, List<Future<Accepted>> results, GradientAggregator.NonFiniteShards bad) {
+      StepState st, List<Future<Accepted>> results, Map<Integer, ProtocolException> refusals) {
     List<Future<Accepted>> again = new ArrayList<>(results);
-    bad.refusals()
-        .forEach(
-            (s, e) -> {
-              String worker = st.computedBy[s];
-              counters.reject(e);
-              LOG.warn("refused result of '{}': {}", worker, e.getMessage());
-              st.tried.get(s).add(worker);
-              counters.reassigned++;
-              observer.onShardReassigned();
-              again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
-            });
+    refusals.forEach(
+        (s, e) -> {
+          String worker = st.computedBy[s];
+          counters.reject(e);
+          LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+          st.tried.get(s).add(worker);
+          counters.reassigned++;
+          observer.onShardReassigned();
+          again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
+        });
     return again;
   }
 
@@ -863,8 +912,12 @@ public final class CoordinatorVerticle extends VerticleBase {
               }
               vertx
                   .executeBlocking(
-                      () ->
-                          requireFeatures(st, shard, check.check(body, st.step, st.version, shard)),
+                      () -> {
+                        Accepted a =
+                            requireFeatures(
+                                st, shard, check.check(body, st.step, st.version, shard));
+                        return new Checked(a, NormBound.norms(a.gradient()));
+                      },
                       false)
                   .onComplete(
                       checked -> {
@@ -875,9 +928,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                           st.firstDone = st.firstDone == 0 ? now : st.firstDone;
                           st.lastDone = now;
                           st.computedBy[shard.id()] = worker;
+                          st.norms[shard.id()] = checked.result().norms();
                           observer.onShardDone(
                               worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
-                          promise.tryComplete(checked.result());
+                          promise.tryComplete(checked.result().accepted());
                         } else {
                           if (checked.cause() instanceof ProtocolException e) {
                             counters.reject(e);
@@ -1041,6 +1095,9 @@ public final class CoordinatorVerticle extends VerticleBase {
             true)
         .compose(
             out -> {
+              for (double[] n : st.norms) {
+                norms.accept(n);
+              }
               version++;
               step++;
               snapshot = (ParameterSnapshot) out[2];

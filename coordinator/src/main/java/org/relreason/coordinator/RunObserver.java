@@ -60,7 +60,8 @@ public interface RunObserver {
     NON_FINITE,
     STALE,
     DUPLICATE,
-    LATE;
+    LATE,
+    GRADIENT_OUTLIER;
 
     /** The Prometheus label value. */
     public String label() {
@@ -78,6 +79,7 @@ public interface RunObserver {
         case NON_FINITE -> NON_FINITE;
         case STALE -> STALE;
         case DUPLICATE -> DUPLICATE;
+        case GRADIENT_OUTLIER -> GRADIENT_OUTLIER;
         default -> null;
       };
     }

@@ -210,6 +210,28 @@ class FaultToleranceTest {
     assertThat(r.finalParams()).as("nothing of it applied").containsExactly(CLEAN.get("VIEWS/2"));
   }
 
+  /**
+   * Finite but absurd results (gradients or statistic deltas of 1e30) from step 1 on, with the norm
+   * bound on from step 1: refused as gradient outliers, recomputed by the honest worker, nothing of
+   * them applied; at step 0, inside the warm-up, the bound does not apply (that step's result is
+   * refused for its shape instead).
+   */
+  @ParameterizedTest
+  @CsvSource({"HUGE_GRADIENT", "HUGE_BN_DELTAS"})
+  void gradientFarOutsideTheRecentRangeIsRefusedAndRecomputed(String kind, Vertx vertx)
+      throws Exception {
+    RogueWorker rogue = new RogueWorker("x-rogue", RogueWorker.Kind.valueOf(kind), CONFIG, SET, 0);
+    CoordinatorOptions bounded =
+        options(2, ShardingMode.IMAGES).withNormBound(new NormBound(100, 1, 64));
+    CoordinatorVerticle c = start(vertx, bounded, 1, List.of(rogue), new ArrayList<>());
+    RunResult r = c.result().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    assertThat(r.steps()).isEqualTo(STEPS);
+    assertThat(r.faults().rejected(Rejections.GRADIENT_OUTLIER)).isEqualTo(STEPS - 1);
+    assertThat(r.faults().rejected(Rejections.SHAPE)).as("step 0, in the warm-up").isEqualTo(1);
+    assertThat(r.faults().reassigned()).isEqualTo(STEPS);
+    assertThat(r.finalParams()).as("nothing of it applied").containsExactly(CLEAN.get("IMAGES/2"));
+  }
+
   @Test
   void duplicatedFeaturesAreAnsweredOnceAndNotCountedTwice(Vertx vertx, VertxTestContext ctx) {
     vertx

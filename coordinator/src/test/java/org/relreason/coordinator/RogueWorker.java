@@ -46,7 +46,11 @@ final class RogueWorker extends VerticleBase {
     /** VIEWS: sends its features as shard 0xFFFFFFFF. */
     BAD_SHARD_ID,
     /** VIEWS: sends finite features of magnitude 3e38, whose objective overflows. */
-    HUGE_FEATURES
+    HUGE_FEATURES,
+    /** Wrong shape at step 0, then finite gradients of 1e30 (passing every other check). */
+    HUGE_GRADIENT,
+    /** Wrong shape at step 0, then batch-norm statistic deltas of 1e30. */
+    HUGE_BN_DELTAS
   }
 
   private final String id;
@@ -103,7 +107,10 @@ final class RogueWorker extends VerticleBase {
   }
 
   private void onTask(Message<Object> message) {
-    ShardTask task = (ShardTask) message.body();
+    onTaskAs(kind, message, (ShardTask) message.body());
+  }
+
+  private void onTaskAs(Kind kind, Message<Object> message, ShardTask task) {
     switch (kind) {
       case SILENT -> {}
       case NAN -> message.reply(result(task, Float.NaN, 0));
@@ -133,6 +140,19 @@ final class RogueWorker extends VerticleBase {
             r.toBuilder().setGradient(Tensors.float32(shorter, layout.length() - 1)).build());
       }
       case RESULT_BEFORE_FEATURES -> message.reply(result(task, 0f, 0));
+      case HUGE_GRADIENT, HUGE_BN_DELTAS -> {
+        if (task.getHeader().getStep() == 0) {
+          onTaskAs(Kind.WRONG_SHAPE, message, task);
+          return;
+        }
+        ShardResult r = result(task, kind == Kind.HUGE_GRADIENT ? 1e30f : 1e-3f, 0);
+        if (kind == Kind.HUGE_BN_DELTAS) {
+          float[] deltas = new float[layout.count()];
+          Arrays.fill(deltas, 1e30f);
+          r = r.toBuilder().setBnStatDeltas(Tensors.float32(deltas, deltas.length)).build();
+        }
+        message.reply(r);
+      }
       case BAD_SHARD_ID -> sendFeatures(message, task, -1, 0.5f);
       case HUGE_FEATURES -> sendFeatures(message, task, task.getShardId(), 3e38f);
     }

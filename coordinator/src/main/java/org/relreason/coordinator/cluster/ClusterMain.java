@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.relreason.coordinator.CoordinatorOptions;
 import org.relreason.coordinator.CoordinatorVerticle;
+import org.relreason.coordinator.NormBound;
 import org.relreason.coordinator.RunResult;
 import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.coordinator.observe.DashboardLauncher;
@@ -176,6 +177,20 @@ public final class ClusterMain {
             "run id (default: the one stored in checkpoint-dir by an earlier start, else random)")
     String runId;
 
+    @Option(
+        names = "--gradient-norm-ratio",
+        defaultValue = "100",
+        description =
+            "refuse (and recompute) a shard whose gradient or statistic-delta norm is more than"
+                + " this many times the median of recent shards' norms, or less than 1/this (0 = off)")
+    double normRatio;
+
+    @Option(
+        names = "--gradient-norm-warmup",
+        defaultValue = "10",
+        description = "steps before --gradient-norm-ratio applies")
+    int normWarmup;
+
     @CommandLine.Mixin MetricsOptions metrics = new MetricsOptions(9400);
 
     @CommandLine.Mixin DashboardOptions dashboard = new DashboardOptions();
@@ -196,7 +211,8 @@ public final class ClusterMain {
       ShardingMode m = ShardingMode.valueOf(mode.toUpperCase(Locale.ROOT));
       CoordinatorOptions options =
           CoordinatorOptions.of(runId(runId, config.checkpointDir()), workers, m)
-              .withDeadlineMs(deadlineMs);
+              .withDeadlineMs(deadlineMs)
+              .withNormBound(new NormBound(normRatio, normWarmup, NormBound.DEFAULT.window()));
       DashboardAccess access = dashboard.access();
       CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
       Vertx vertx =
