@@ -89,6 +89,8 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
   private static final String ME = "coordinator";
+  private static final int CHECKPOINTS_KEPT = 3;
+  private static final int FINAL_CHECKPOINT_TRIES = 5;
 
   private final CoordinatorOptions options;
   private final TrainConfig config;
@@ -114,6 +116,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private MinibatchSchedule schedule;
   private CheckpointStore store;
   private NormBound.Recent norms;
+  private boolean checkpointOwed;
   // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
   private volatile float[] params;
   private ParameterSnapshot snapshot;
@@ -347,12 +350,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     params = model.paramsVector();
     norms = options.normBound().recent();
     if (!config.checkpointDir().isEmpty()) {
-      store = new CheckpointStore(Path.of(config.checkpointDir()), 3);
-      var latest = store.latest();
+      store = new CheckpointStore(Path.of(config.checkpointDir()), CHECKPOINTS_KEPT);
+      var latest = store.latestValid();
+      ShardLayout.check(store.dir(), options, latest.isPresent());
       if (latest.isPresent()) {
-        Checkpoint c = CheckpointStore.load(latest.get());
+        Checkpoint c = latest.get().checkpoint();
         if (!TrainConfig.of(c.config()).modelDefiningKeys().equals(config.modelDefiningKeys())) {
-          throw new IllegalStateException("checkpoint " + latest.get() + " belongs to another run");
+          throw new IllegalStateException(
+              "checkpoint " + latest.get().file() + " belongs to another run");
         }
         params = c.params();
         model.setParams(params);
@@ -361,7 +366,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         stepInEpoch = c.stepInEpoch();
         step = c.globalStep();
         version = step;
-        LOG.info("coordinator resumed from {} at step {}", latest.get(), step);
+        LOG.info("coordinator resumed from {} at step {}", latest.get().file(), step);
       }
     }
     return null;
@@ -1145,12 +1150,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Writes a checkpoint when one is due, or when the last one failed. A failure (a full disk) is
+   * logged and counted ({@code relreason_checkpoint_failures_total}) and training goes on; the
+   * checkpoint is tried again after the next step, and the run's last one a few times, a second
+   * apart.
+   */
   private Future<Void> checkpointIfDue() {
     boolean due =
         config.checkpointEvery() > 0 ? step % config.checkpointEvery() == 0 : stepInEpoch == 0;
-    if (store == null || !(due || step == total)) {
+    if (store == null || !(due || step == total || checkpointOwed)) {
       return Future.succeededFuture();
     }
+    return checkpoint(step == total ? FINAL_CHECKPOINT_TRIES : 1);
+  }
+
+  private Future<Void> checkpoint(int tries) {
     Checkpoint c =
         new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), optimizer.state());
     long t0 = System.nanoTime();
@@ -1158,10 +1173,27 @@ public final class CoordinatorVerticle extends VerticleBase {
         .executeBlocking(() -> store.save(c), true)
         .onSuccess(
             p -> {
+              checkpointOwed = false;
               LOG.info("checkpoint {}", p);
               observer.onCheckpoint(p, (System.nanoTime() - t0) / 1e9, sizeOf(p));
             })
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(
+            e -> {
+              checkpointOwed = true;
+              observer.onCheckpointFailed(String.valueOf(e.getMessage()));
+              LOG.warn(
+                  "checkpoint of step {} failed, training goes on{}: {}",
+                  step,
+                  tries > 1 ? " (trying again in 1 s)" : " (trying again after the next step)",
+                  e.getMessage());
+              if (tries <= 1) {
+                return Future.succeededFuture();
+              }
+              Promise<Void> later = Promise.promise();
+              vertx.setTimer(1000, t -> checkpoint(tries - 1).onComplete(later));
+              return later.future();
+            });
   }
 
   private static long sizeOf(Path p) {

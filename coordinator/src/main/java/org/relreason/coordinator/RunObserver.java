@@ -135,6 +135,9 @@ public interface RunObserver {
   /** A checkpoint was written. */
   default void onCheckpoint(Path file, double seconds, long bytes) {}
 
+  /** A checkpoint could not be written (the run goes on and tries again at the next step). */
+  default void onCheckpointFailed(String reason) {}
+
   /** Both observers, {@code a} first. */
   static RunObserver both(RunObserver a, RunObserver b) {
     return new RunObserver() {
@@ -202,6 +205,12 @@ public interface RunObserver {
       public void onCheckpoint(Path file, double seconds, long bytes) {
         a.onCheckpoint(file, seconds, bytes);
         b.onCheckpoint(file, seconds, bytes);
+      }
+
+      @Override
+      public void onCheckpointFailed(String reason) {
+        a.onCheckpointFailed(reason);
+        b.onCheckpointFailed(reason);
       }
     };
   }
