@@ -384,7 +384,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       } catch (ProtocolException e) {
         counters.reject(e);
         LOG.warn("refused a message to {}: {}", message.address(), e.getMessage());
-        reply(message, e.toError(header(step, version)), Kind.CONTROL);
+        reply(message, e.toError(refusalHeader()), Kind.CONTROL);
         return;
       }
       handler.handle(message);
@@ -536,7 +536,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           message,
           error(
               Error.Code.STALE,
-              "worker '" + id + "' is not registered with run " + options.runId(),
+              "worker '" + id + "' is not registered with this run",
               Heartbeat.getDescriptor().getFullName()),
           Kind.CONTROL);
     }
@@ -629,7 +629,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
       counters.reject(e);
-      reply(message, e.toError(header(step, version)), Kind.CONTROL);
+      reply(message, e.toError(refusalHeader()), Kind.CONTROL);
       return;
     }
     if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
@@ -1286,7 +1286,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
-      reply(message, e.toError(header(step, version)), Kind.CONTROL);
+      reply(message, e.toError(refusalHeader()), Kind.CONTROL);
     }
   }
 
@@ -1393,7 +1393,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     LOG.warn("refused features: {}", e.getMessage());
     r.in[worst] = false;
     for (Message<Object> m : r.waiters.get(worst)) {
-      reply(m, e.toError(header(step, version)), Kind.CONTROL);
+      reply(m, e.toError(refusalHeader()), Kind.CONTROL);
     }
     r.waiters.get(worst).clear();
   }
@@ -1447,9 +1447,17 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Headers.of(options.runId(), s, v, ME);
   }
 
+  /**
+   * The header of a refusal: without the run id, which must not be told to a sender that did not
+   * know it (a peer guessing run ids would otherwise read the real one from the first refusal).
+   */
+  private Header refusalHeader() {
+    return Headers.of("", step, version, ME);
+  }
+
   private Error error(Error.Code code, String detail, String messageType) {
     return Error.newBuilder()
-        .setHeader(header(step, version))
+        .setHeader(refusalHeader())
         .setCode(code)
         .setDetail(detail)
         .setMessageType(messageType)
