@@ -44,6 +44,7 @@ class InfoMaxCliTest {
     assertThat(json.get("final_positive_accuracy").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("final_negative_accuracy").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
+    assertThat(json.get("knn_top1").asDouble()).isGreaterThan(MainTest.KNN_ABOVE_CHANCE);
     CliRun eval = CliRun.evalTiny(dir.resolve("ck/checkpoint-3.rrck"), 200);
     assertThat(eval.exit()).as(eval.err()).isZero();
     assertThat(eval.out()).contains("step 3").contains("linear top-1");

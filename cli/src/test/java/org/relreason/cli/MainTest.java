@@ -125,6 +125,13 @@ class MainTest {
     assertThat(eval.out()).contains("step 2").contains("linear top-1");
   }
 
+  /**
+   * kNN top-1 of the tiny runs (200 train / 100 test Fashion-MNIST images, k = 10) must beat chance
+   * (0.10) by a clear margin: measured 0.55-0.60 over 13 such runs. Their linear top-1 is not
+   * asserted above chance: with 3 epochs on 200 images it measured 0.05-0.12, at chance.
+   */
+  static final double KNN_ABOVE_CHANCE = 0.30;
+
   @Test
   void everyBaselineTrainsEndToEndAndNamesItsMethod(@TempDir Path dir) throws Exception {
     for (String method : new String[] {"supervised", "simclr", "rotation", "random"}) {
@@ -132,6 +139,8 @@ class MainTest {
       assertThat(json.get("method").asText()).isEqualTo(method);
       assertThat(json.get("config").get("method").asText()).isEqualTo(method);
       assertThat(json.get("linear_top1").asDouble()).as(method).isBetween(0.0, 1.0);
+      // chance is 0.10 (10 classes); measured 0.55-0.60 over these tiny runs, random weights too
+      assertThat(json.get("knn_top1").asDouble()).as(method).isGreaterThan(KNN_ABOVE_CHANCE);
       if (method.equals("random")) {
         assertThat(json.get("steps").asLong()).isZero();
       } else {
@@ -214,7 +223,7 @@ class MainTest {
     assertThat(two.get("steps").asLong()).isEqualTo(3);
     assertThat(two.get("final_loss").asDouble()).isFinite().isPositive();
     assertThat(two.get("linear_top1").asDouble()).isBetween(0.0, 1.0);
-    assertThat(two.get("knn_top1").asDouble()).isBetween(0.0, 1.0);
+    assertThat(two.get("knn_top1").asDouble()).isGreaterThan(KNN_ABOVE_CHANCE);
     // one worker is the single process, bit for bit, down to the evaluation
     JsonNode single =
         trainTiny(dir, "supervised-0", "--method", "supervised", "--dashboard-port", "0");

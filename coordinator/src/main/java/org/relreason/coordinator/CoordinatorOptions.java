@@ -13,6 +13,7 @@ import org.relreason.protocol.v1.ShardingMode;
  * @param heartbeatIntervalMs how often workers send heartbeats
  * @param heartbeatTimeoutMs a worker silent for this long is evicted
  * @param recordGradients keep every step's aggregated gradient in the result (tests)
+ * @param normBound shards whose gradient norm is far outside the run's recent range are refused
  */
 public record CoordinatorOptions(
     String runId,
@@ -21,8 +22,10 @@ public record CoordinatorOptions(
     long deadlineMs,
     int heartbeatIntervalMs,
     int heartbeatTimeoutMs,
-    boolean recordGradients) {
+    boolean recordGradients,
+    NormBound normBound) {
   public CoordinatorOptions {
+    java.util.Objects.requireNonNull(normBound, "normBound");
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
@@ -40,6 +43,26 @@ public record CoordinatorOptions(
     }
   }
 
+  /** With the {@link NormBound#DEFAULT default} gradient norm bound. */
+  public CoordinatorOptions(
+      String runId,
+      int workers,
+      ShardingMode mode,
+      long deadlineMs,
+      int heartbeatIntervalMs,
+      int heartbeatTimeoutMs,
+      boolean recordGradients) {
+    this(
+        runId,
+        workers,
+        mode,
+        deadlineMs,
+        heartbeatIntervalMs,
+        heartbeatTimeoutMs,
+        recordGradients,
+        NormBound.DEFAULT);
+  }
+
   /** Defaults: a 60 s deadline, heartbeats every second, eviction after 10 s of silence. */
   public static CoordinatorOptions of(String runId, int workers, ShardingMode mode) {
     return new CoordinatorOptions(runId, workers, mode, 60_000, 1_000, 10_000, false);
@@ -48,12 +71,32 @@ public record CoordinatorOptions(
   /** The same options with another deadline. */
   public CoordinatorOptions withDeadlineMs(long ms) {
     return new CoordinatorOptions(
-        runId, workers, mode, ms, heartbeatIntervalMs, heartbeatTimeoutMs, recordGradients);
+        runId,
+        workers,
+        mode,
+        ms,
+        heartbeatIntervalMs,
+        heartbeatTimeoutMs,
+        recordGradients,
+        normBound);
   }
 
   /** The same options, keeping every step's gradient. */
   public CoordinatorOptions recordingGradients() {
     return new CoordinatorOptions(
-        runId, workers, mode, deadlineMs, heartbeatIntervalMs, heartbeatTimeoutMs, true);
+        runId, workers, mode, deadlineMs, heartbeatIntervalMs, heartbeatTimeoutMs, true, normBound);
+  }
+
+  /** The same options with another gradient norm bound. */
+  public CoordinatorOptions withNormBound(NormBound b) {
+    return new CoordinatorOptions(
+        runId,
+        workers,
+        mode,
+        deadlineMs,
+        heartbeatIntervalMs,
+        heartbeatTimeoutMs,
+        recordGradients,
+        b);
   }
 }

@@ -1,6 +1,7 @@
 package org.relreason.coordinator;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -88,6 +89,8 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
   private static final String ME = "coordinator";
+  private static final int CHECKPOINTS_KEPT = 3;
+  private static final int FINAL_CHECKPOINT_TRIES = 5;
 
   private final CoordinatorOptions options;
   private final TrainConfig config;
@@ -112,6 +115,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Optimizer optimizer;
   private MinibatchSchedule schedule;
   private CheckpointStore store;
+  private NormBound.Recent norms;
+  private boolean checkpointOwed;
   // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
   private volatile float[] params;
   private ParameterSnapshot snapshot;
@@ -134,51 +139,52 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long loopStart;
   private StepState current;
 
-  /** Mutable counters behind {@link FaultCounters}. */
+  /**
+   * Mutable counters behind {@link FaultCounters}. Every refused message and every lost worker is
+   * counted once, in {@link Rejections} (which also feeds the metrics); the record's per-kind
+   * fields are read from it, not counted a second time.
+   */
   private static final class Counters {
-    long nonFinite, stale, duplicates, late, timeouts, reassigned, workerErrors, refused, evicted;
+    long timeouts, reassigned, workerErrors, refused;
     final Rejections rejections = new Rejections();
 
     FaultCounters snapshot() {
+      Map<String, Long> rejected = rejections.rejected();
+      Map<String, Long> deaths = rejections.deaths();
       return new FaultCounters(
-          nonFinite,
-          stale,
-          duplicates,
-          late,
+          rejected.getOrDefault(Rejections.NON_FINITE, 0L),
+          rejected.getOrDefault(Rejections.STALE, 0L),
+          rejected.getOrDefault(Rejections.DUPLICATE, 0L),
+          rejected.getOrDefault(Rejections.LATE, 0L),
           timeouts,
           reassigned,
           workerErrors,
           refused,
-          evicted,
-          rejections.rejected(),
-          rejections.deaths());
+          deaths.values().stream().mapToLong(Long::longValue).sum(),
+          rejected,
+          deaths);
     }
 
-    /** Counts a refused message under its reason (and the older per-kind fields). */
+    /** Counts a refused message under its reason. */
     void reject(ProtocolException e) {
       rejections.reject(e.code());
-      switch (e.code()) {
-        case NON_FINITE -> nonFinite++;
-        case STALE -> stale++;
-        default -> {}
-      }
     }
 
     void late() {
-      late++;
       rejections.reject(Rejections.LATE);
     }
 
     void duplicate() {
-      duplicates++;
       rejections.reject(Rejections.DUPLICATE);
     }
 
     void death(String cause) {
-      evicted++;
       rejections.death(cause);
     }
   }
+
+  /** A shard's result that passed {@link ResultCheck}, with its {@link NormBound#norms}. */
+  private record Checked(Accepted accepted, double[] norms) {}
 
   /** The state of the step in flight. */
   private static final class StepState {
@@ -192,6 +198,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     // per shard: the workers whose attempt failed or was refused, and who computed the result
     final List<Set<String>> tried = new ArrayList<>();
     final String[] computedBy;
+    // per shard: the norms of the result accepted, and the gradient norms refused as outliers
+    final double[][] norms;
+    final List<List<Double>> outlierNorms = new ArrayList<>();
     final long started = System.nanoTime();
     long sent;
     long firstDone;
@@ -207,7 +216,12 @@ public final class CoordinatorVerticle extends VerticleBase {
       this.progress = new long[shards.size()];
       this.features = f;
       this.computedBy = new String[shards.size()];
-      shards.forEach(s -> tried.add(new HashSet<>()));
+      this.norms = new double[shards.size()][];
+      shards.forEach(
+          s -> {
+            tried.add(new HashSet<>());
+            outlierNorms.add(new ArrayList<>());
+          });
     }
   }
 
@@ -277,6 +291,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     return counters.snapshot();
   }
 
+  /**
+   * Counts a connection the event-bus {@code FrameGuard} closed for an oversize frame (reason
+   * {@link Rejections#OVERSIZE}); thread-safe.
+   */
+  public void frameRefused(String detail) {
+    counters.rejections.reject(Rejections.OVERSIZE);
+  }
+
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("relreason-coordinator", 1, 10, TimeUnit.MINUTES);
@@ -285,14 +307,21 @@ public final class CoordinatorVerticle extends VerticleBase {
         .compose(
             v -> {
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_REGISTER, this::onHello));
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_REGISTER, decoded(this::onHello)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_PARAMS, this::onParams));
+                  vertx.eventBus().consumer(Addresses.COORDINATOR_PARAMS, decoded(this::onParams)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_FEATURES, this::onFeatures));
-              consumers.add(vertx.eventBus().consumer(Addresses.HEARTBEAT, this::onHeartbeat));
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_FEATURES, decoded(this::onFeatures)));
               consumers.add(
-                  vertx.eventBus().consumer(Addresses.COORDINATOR_DISCONNECT, this::onDisconnect));
+                  vertx.eventBus().consumer(Addresses.HEARTBEAT, decoded(this::onHeartbeat)));
+              consumers.add(
+                  vertx
+                      .eventBus()
+                      .consumer(Addresses.COORDINATOR_DISCONNECT, decoded(this::onDisconnect)));
               vertx.setPeriodic(options.heartbeatIntervalMs(), t -> evictSilent());
               observer.onRunState(RunObserver.RunState.WAITING);
               membership = MembershipWatch.start(vertx, this::onNodeLeft);
@@ -319,13 +348,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     total = schedule.totalSteps(config);
     optimizer = model.optimizer(config.learningRate(), total);
     params = model.paramsVector();
+    norms = options.normBound().recent();
     if (!config.checkpointDir().isEmpty()) {
-      store = new CheckpointStore(Path.of(config.checkpointDir()), 3);
-      var latest = store.latest();
+      store = new CheckpointStore(Path.of(config.checkpointDir()), CHECKPOINTS_KEPT);
+      var latest = store.latestValid();
+      ShardLayout.check(store.dir(), options, latest.isPresent());
       if (latest.isPresent()) {
-        Checkpoint c = CheckpointStore.load(latest.get());
+        Checkpoint c = latest.get().checkpoint();
         if (!TrainConfig.of(c.config()).modelDefiningKeys().equals(config.modelDefiningKeys())) {
-          throw new IllegalStateException("checkpoint " + latest.get() + " belongs to another run");
+          throw new IllegalStateException(
+              "checkpoint " + latest.get().file() + " belongs to another run");
         }
         params = c.params();
         model.setParams(params);
@@ -334,10 +366,29 @@ public final class CoordinatorVerticle extends VerticleBase {
         stepInEpoch = c.stepInEpoch();
         step = c.globalStep();
         version = step;
-        LOG.info("coordinator resumed from {} at step {}", latest.get(), step);
+        LOG.info("coordinator resumed from {} at step {}", latest.get().file(), step);
       }
     }
     return null;
+  }
+
+  /**
+   * {@code handler}, after decoding the body: a body from another JVM is decoded lazily, on the
+   * first {@code body()}, so a malformed protobuf would otherwise throw inside the handler, be
+   * neither answered nor counted. It is answered with the typed {@code Error} and counted instead.
+   */
+  private Handler<Message<Object>> decoded(Handler<Message<Object>> handler) {
+    return message -> {
+      try {
+        message.body();
+      } catch (ProtocolException e) {
+        counters.reject(e);
+        LOG.warn("refused a message to {}: {}", message.address(), e.getMessage());
+        reply(message, e.toError(refusalHeader()), Kind.CONTROL);
+        return;
+      }
+      handler.handle(message);
+    };
   }
 
   // ---- membership -------------------------------------------------------------------------
@@ -485,7 +536,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           message,
           error(
               Error.Code.STALE,
-              "worker '" + id + "' is not registered with run " + options.runId(),
+              "worker '" + id + "' is not registered with this run",
               Heartbeat.getDescriptor().getFullName()),
           Kind.CONTROL);
     }
@@ -578,7 +629,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       Validation.check(request, options.runId());
     } catch (ProtocolException e) {
       counters.reject(e);
-      reply(message, e.toError(header(step, version)), Kind.CONTROL);
+      reply(message, e.toError(refusalHeader()), Kind.CONTROL);
       return;
     }
     if (snapshot == null || snapshot.getHeader().getParamVersion() != version) {
@@ -725,30 +776,66 @@ public final class CoordinatorVerticle extends VerticleBase {
                 }
                 accepted.add(f.result());
               }
+              Map<Integer, ProtocolException> outliers = outliers(st);
+              if (!outliers.isEmpty()) {
+                return fanIn(st, recompute(st, results, outliers));
+              }
               return apply(st, accepted)
                   .recover(
                       e ->
                           e instanceof GradientAggregator.NonFiniteShards bad
-                              ? fanIn(st, recompute(st, results, bad))
+                              ? fanIn(st, recompute(st, results, bad.refusals()))
                               : Future.failedFuture(e));
             });
   }
 
+  /**
+   * The shards whose norms are outside the {@link NormBound}, with their refusals. A shard is not
+   * refused when another worker computed the same gradient norm for it (the data's, not a peer's
+   * doing: results are deterministic) or when no other worker is left to compute it.
+   */
+  private Map<Integer, ProtocolException> outliers(StepState st) {
+    Map<Integer, ProtocolException> out = new TreeMap<>();
+    for (int s = 0; s < st.shards.size(); s++) {
+      ProtocolException e = norms.check(st.step, st.norms[s]);
+      if (e == null) {
+        continue;
+      }
+      double g = st.norms[s][0];
+      boolean reproduced =
+          st.outlierNorms.get(s).stream().anyMatch(n -> Math.abs(n - g) <= 1e-9 * Math.abs(g));
+      Set<String> tried = st.tried.get(s);
+      String by = st.computedBy[s];
+      boolean alone = members.keySet().stream().noneMatch(w -> !tried.contains(w) && !w.equals(by));
+      if (reproduced || alone) {
+        LOG.warn(
+            "step {} shard {}: {}; applied, {}",
+            st.step,
+            s,
+            e.getMessage(),
+            reproduced ? "another worker computed the same" : "no other worker to recompute it");
+        continue;
+      }
+      st.outlierNorms.get(s).add(g);
+      out.put(s, e);
+    }
+    return out;
+  }
+
   /** {@code results} with the refused shards' results replaced by new attempts elsewhere. */
   private List<Future<Accepted>> recompute(
-      StepState st, List<Future<Accepted>> results, GradientAggregator.NonFiniteShards bad) {
+      StepState st, List<Future<Accepted>> results, Map<Integer, ProtocolException> refusals) {
     List<Future<Accepted>> again = new ArrayList<>(results);
-    bad.refusals()
-        .forEach(
-            (s, e) -> {
-              String worker = st.computedBy[s];
-              counters.reject(e);
-              LOG.warn("refused result of '{}': {}", worker, e.getMessage());
-              st.tried.get(s).add(worker);
-              counters.reassigned++;
-              observer.onShardReassigned();
-              again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
-            });
+    refusals.forEach(
+        (s, e) -> {
+          String worker = st.computedBy[s];
+          counters.reject(e);
+          LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+          st.tried.get(s).add(worker);
+          counters.reassigned++;
+          observer.onShardReassigned();
+          again.set(s, compute(st, st.shards.get(s), null, st.tried.get(s)));
+        });
     return again;
   }
 
@@ -819,9 +906,24 @@ public final class CoordinatorVerticle extends VerticleBase {
               st.progress[shard.id()] = System.nanoTime();
               // Decoding and checking 21M floats (ResNet-34) takes long enough to stall the event
               // loop, so it runs on the worker pool (unordered: several shards decode at once).
-              Object body = ar.result().body();
+              Object body;
+              try {
+                body = ar.result().body();
+              } catch (ProtocolException e) { // an undecodable reply from another JVM
+                counters.reject(e);
+                LOG.warn("refused result of '{}': {}", worker, e.getMessage());
+                promise.tryFail(e);
+                return;
+              }
               vertx
-                  .executeBlocking(() -> check.check(body, st.step, st.version, shard), false)
+                  .executeBlocking(
+                      () -> {
+                        Accepted a =
+                            requireFeatures(
+                                st, shard, check.check(body, st.step, st.version, shard));
+                        return new Checked(a, NormBound.norms(a.gradient()));
+                      },
+                      false)
                   .onComplete(
                       checked -> {
                         if (promise.future().isComplete()) {
@@ -831,9 +933,10 @@ public final class CoordinatorVerticle extends VerticleBase {
                           st.firstDone = st.firstDone == 0 ? now : st.firstDone;
                           st.lastDone = now;
                           st.computedBy[shard.id()] = worker;
+                          st.norms[shard.id()] = checked.result().norms();
                           observer.onShardDone(
                               worker, st.step, viewsOf(shard), (now - sentAt) / 1e9);
-                          promise.tryComplete(checked.result());
+                          promise.tryComplete(checked.result().accepted());
                         } else {
                           if (checked.cause() instanceof ProtocolException e) {
                             counters.reject(e);
@@ -887,6 +990,21 @@ public final class CoordinatorVerticle extends VerticleBase {
                         + " ms"));
           }
         });
+  }
+
+  /**
+   * {@code a}, if its shard's features are in (VIEWS mode; always in IMAGES mode): a backbone
+   * gradient is the answer to the feature gradients of its own features, so a result that comes
+   * before them cannot be right (and has no objective output to be summed with).
+   */
+  private static Accepted requireFeatures(StepState st, Shard shard, Accepted a) {
+    if (st.features != null && !st.features.in[shard.id()]) {
+      throw new ProtocolException(
+          Error.Code.WRONG_SHAPE,
+          ShardResult.getDescriptor().getFullName(),
+          "VIEWS result for shard " + shard.id() + " of step " + st.step + " before its features");
+    }
+    return a;
   }
 
   private ShardTask task(StepState st, Shard shard) {
@@ -982,6 +1100,9 @@ public final class CoordinatorVerticle extends VerticleBase {
             true)
         .compose(
             out -> {
+              for (double[] n : st.norms) {
+                norms.accept(n);
+              }
               version++;
               step++;
               snapshot = (ParameterSnapshot) out[2];
@@ -1029,12 +1150,22 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Writes a checkpoint when one is due, or when the last one failed. A failure (a full disk) is
+   * logged and counted ({@code relreason_checkpoint_failures_total}) and training goes on; the
+   * checkpoint is tried again after the next step, and the run's last one a few times, a second
+   * apart.
+   */
   private Future<Void> checkpointIfDue() {
     boolean due =
         config.checkpointEvery() > 0 ? step % config.checkpointEvery() == 0 : stepInEpoch == 0;
-    if (store == null || !(due || step == total)) {
+    if (store == null || !(due || step == total || checkpointOwed)) {
       return Future.succeededFuture();
     }
+    return checkpoint(step == total ? FINAL_CHECKPOINT_TRIES : 1);
+  }
+
+  private Future<Void> checkpoint(int tries) {
     Checkpoint c =
         new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), optimizer.state());
     long t0 = System.nanoTime();
@@ -1042,10 +1173,27 @@ public final class CoordinatorVerticle extends VerticleBase {
         .executeBlocking(() -> store.save(c), true)
         .onSuccess(
             p -> {
+              checkpointOwed = false;
               LOG.info("checkpoint {}", p);
               observer.onCheckpoint(p, (System.nanoTime() - t0) / 1e9, sizeOf(p));
             })
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .recover(
+            e -> {
+              checkpointOwed = true;
+              observer.onCheckpointFailed(String.valueOf(e.getMessage()));
+              LOG.warn(
+                  "checkpoint of step {} failed, training goes on{}: {}",
+                  step,
+                  tries > 1 ? " (trying again in 1 s)" : " (trying again after the next step)",
+                  e.getMessage());
+              if (tries <= 1) {
+                return Future.succeededFuture();
+              }
+              Promise<Void> later = Promise.promise();
+              vertx.setTimer(1000, t -> checkpoint(tries - 1).onComplete(later));
+              return later.future();
+            });
   }
 
   private static long sizeOf(Path p) {
@@ -1094,11 +1242,13 @@ public final class CoordinatorVerticle extends VerticleBase {
                 + (st == null ? "none" : "step " + st.step + " version " + st.version));
       }
       FeatureRound r = st.features;
-      int s = f.getShardId();
-      if (s >= st.shards.size()) {
+      if (Integer.toUnsignedLong(f.getShardId()) >= st.shards.size()) { // uint32 on the wire
         throw new ProtocolException(
-            Error.Code.WRONG_SHAPE, type, "shard " + s + " of " + st.shards.size());
+            Error.Code.WRONG_SHAPE,
+            type,
+            "shard " + Integer.toUnsignedString(f.getShardId()) + " of " + st.shards.size());
       }
+      int s = f.getShardId();
       List<Integer> expected =
           java.util.Arrays.stream(st.shards.get(s).rows()).map(this::viewNumber).boxed().toList();
       float[] x = Tensors.toFloats(f.getFeatures(), "Features.features");
@@ -1136,7 +1286,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     } catch (ProtocolException e) {
       counters.reject(e);
       LOG.warn("refused features: {}", e.getMessage());
-      reply(message, e.toError(header(step, version)), Kind.CONTROL);
+      reply(message, e.toError(refusalHeader()), Kind.CONTROL);
     }
   }
 
@@ -1165,6 +1315,10 @@ public final class CoordinatorVerticle extends VerticleBase {
             true)
         .onComplete(
             ar -> {
+              if (ar.succeeded() && !finite(ar.result())) {
+                refuseLargestFeatures(st);
+                return; // the refused shard is recomputed elsewhere; the others wait for it
+              }
               if (ar.failed()) {
                 LOG.error("objective of step {} failed", st.step, ar.cause());
               } else {
@@ -1189,6 +1343,59 @@ public final class CoordinatorVerticle extends VerticleBase {
                 r.waiters.get(s).clear();
               }
             });
+  }
+
+  private static boolean finite(FeatureRound.Output out) {
+    return Double.isFinite(out.stats().loss())
+        && allFinite(out.featureGradients())
+        && allFinite(out.headGradient());
+  }
+
+  private static boolean allFinite(float[] values) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The objective over finite features overflowed: the features of largest magnitude are refused
+   * (their shard's waiting request answered NON_FINITE, so its worker fails the task and the shard
+   * is recomputed by another) and the objective runs again once new features for it are in.
+   */
+  private void refuseLargestFeatures(StepState st) {
+    FeatureRound r = st.features;
+    int worst = 0;
+    float worstAbs = -1;
+    for (int s = 0; s < r.shards.size(); s++) {
+      for (int row : r.shards.get(s).rows()) {
+        for (int j = row * r.featureSize; j < (row + 1) * r.featureSize; j++) {
+          if (Math.abs(r.features[j]) > worstAbs) {
+            worstAbs = Math.abs(r.features[j]);
+            worst = s;
+          }
+        }
+      }
+    }
+    ProtocolException e =
+        new ProtocolException(
+            Error.Code.NON_FINITE,
+            Features.getDescriptor().getFullName(),
+            "step "
+                + st.step
+                + ": the objective overflowed; shard "
+                + worst
+                + " holds the largest feature, |x| = "
+                + worstAbs);
+    counters.reject(e);
+    LOG.warn("refused features: {}", e.getMessage());
+    r.in[worst] = false;
+    for (Message<Object> m : r.waiters.get(worst)) {
+      reply(m, e.toError(refusalHeader()), Kind.CONTROL);
+    }
+    r.waiters.get(worst).clear();
   }
 
   private void replyFeatureGradients(Message<Object> m, FeatureGradients g) {
@@ -1240,9 +1447,17 @@ public final class CoordinatorVerticle extends VerticleBase {
     return Headers.of(options.runId(), s, v, ME);
   }
 
+  /**
+   * The header of a refusal: without the run id, which must not be told to a sender that did not
+   * know it (a peer guessing run ids would otherwise read the real one from the first refusal).
+   */
+  private Header refusalHeader() {
+    return Headers.of("", step, version, ME);
+  }
+
   private Error error(Error.Code code, String detail, String messageType) {
     return Error.newBuilder()
-        .setHeader(header(step, version))
+        .setHeader(refusalHeader())
         .setCode(code)
         .setDetail(detail)
         .setMessageType(messageType)

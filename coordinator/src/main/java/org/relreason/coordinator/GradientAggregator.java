@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.v1.Error;
+import org.relreason.protocol.v1.ShardResult;
 
 /**
  * Combines shard gradients into the step's gradient, always in shard order (never arrival order)
@@ -297,8 +298,13 @@ public final class GradientAggregator {
     return finite;
   }
 
-  /** The exception for a non-finite result: the culprit shards, or the result itself. */
-  private static RuntimeException refusal(List<ShardGradient> shards, float[] out) {
+  /**
+   * The exception for a non-finite result: the culprit shards; if every shard is finite (their
+   * finite values overflowed the float sum), the shard of largest magnitude at the first
+   * overflowing position; the result itself only if the overflow is in the coordinator's own head
+   * gradient.
+   */
+  private RuntimeException refusal(List<ShardGradient> shards, float[] out) {
     Map<Integer, ProtocolException> bad = new TreeMap<>();
     for (int s = 0; s < shards.size(); s++) {
       ProtocolException e = shards.get(s).nonFinite();
@@ -313,8 +319,43 @@ public final class GradientAggregator {
     while (Float.isFinite(out[i])) {
       i++;
     }
-    return new ProtocolException(
-        Error.Code.NON_FINITE, "step", "aggregated gradient[" + i + "] is " + out[i]);
+    int stat = Arrays.binarySearch(positions, i);
+    if (i >= backboneSize && stat < 0 && shards.size() > 0 && isHeadFromCoordinator(shards, i)) {
+      return new ProtocolException(
+          Error.Code.NON_FINITE, "step", "aggregated gradient[" + i + "] is " + out[i]);
+    }
+    int worst = 0;
+    float worstAbs = -1;
+    for (int s = 0; s < shards.size(); s++) {
+      ShardGradient g = shards.get(s);
+      float v = Math.abs(stat >= 0 ? g.statistics().get(stat) : g.gradient().get(i));
+      if (v > worstAbs) {
+        worstAbs = v;
+        worst = s;
+      }
+    }
+    String field = stat >= 0 ? "bn_stat_deltas[" + stat + "]" : "gradient[" + i + "]";
+    return new NonFiniteShards(
+        Map.of(
+            worst,
+            new ProtocolException(
+                Error.Code.NON_FINITE,
+                ShardResult.getDescriptor().getFullName(),
+                "ShardResult."
+                    + field
+                    + " = "
+                    + worstAbs
+                    + " in magnitude overflows the aggregated gradient")));
+  }
+
+  /** In VIEWS mode the head part comes from the coordinator, the shards' values there are 0. */
+  private static boolean isHeadFromCoordinator(List<ShardGradient> shards, int i) {
+    for (ShardGradient g : shards) {
+      if (g.gradient().get(i) != 0f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void check(List<ShardGradient> shards, int weights, float[] head) {

@@ -44,6 +44,9 @@ public final class Rejections {
   /** A reply after its attempt had timed out or been replaced. */
   public static final String LATE = "late";
 
+  /** A gradient or statistic-delta norm far outside the run's recent range ({@link NormBound}). */
+  public static final String GRADIENT_OUTLIER = "gradient_outlier";
+
   /** Death causes. */
   public static final String HEARTBEAT = "heartbeat";
 

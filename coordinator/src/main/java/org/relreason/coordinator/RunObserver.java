@@ -60,7 +60,8 @@ public interface RunObserver {
     NON_FINITE,
     STALE,
     DUPLICATE,
-    LATE;
+    LATE,
+    GRADIENT_OUTLIER;
 
     /** The Prometheus label value. */
     public String label() {
@@ -78,6 +79,7 @@ public interface RunObserver {
         case NON_FINITE -> NON_FINITE;
         case STALE -> STALE;
         case DUPLICATE -> DUPLICATE;
+        case GRADIENT_OUTLIER -> GRADIENT_OUTLIER;
         default -> null;
       };
     }
@@ -132,6 +134,9 @@ public interface RunObserver {
 
   /** A checkpoint was written. */
   default void onCheckpoint(Path file, double seconds, long bytes) {}
+
+  /** A checkpoint could not be written (the run goes on and tries again at the next step). */
+  default void onCheckpointFailed(String reason) {}
 
   /** Both observers, {@code a} first. */
   static RunObserver both(RunObserver a, RunObserver b) {
@@ -200,6 +205,12 @@ public interface RunObserver {
       public void onCheckpoint(Path file, double seconds, long bytes) {
         a.onCheckpoint(file, seconds, bytes);
         b.onCheckpoint(file, seconds, bytes);
+      }
+
+      @Override
+      public void onCheckpointFailed(String reason) {
+        a.onCheckpointFailed(reason);
+        b.onCheckpointFailed(reason);
       }
     };
   }

@@ -112,4 +112,45 @@ class BadMessageTest {
     }
     ctx.completeNow();
   }
+
+  /**
+   * A peer guessing the run id learns nothing from the refusal: it used to carry the real run id in
+   * its header (and its text), so the second request, with that id, got the parameters.
+   */
+  @Test
+  void refusalsDoNotTellTheRunIdToASenderThatDidNotKnowIt(Vertx vertx) {
+    Codecs.registerAll(vertx);
+    String runId = UUID.randomUUID().toString();
+    CoordinatorVerticle c =
+        new CoordinatorVerticle(CoordinatorOptions.of(runId, 1, ShardingMode.IMAGES), CONFIG, SET);
+    vertx.deployVerticle(c).await();
+    Object params =
+        vertx
+            .eventBus()
+            .request(
+                Addresses.COORDINATOR_PARAMS,
+                org.relreason.protocol.v1.ParameterRequest.newBuilder()
+                    .setHeader(org.relreason.worker.Headers.of("guess", 0, 0, "peer"))
+                    .setWorkerId("peer")
+                    .build())
+            .await()
+            .body();
+    Object heartbeat =
+        vertx
+            .eventBus()
+            .request(
+                Addresses.HEARTBEAT,
+                org.relreason.protocol.v1.Heartbeat.newBuilder()
+                    .setHeader(org.relreason.worker.Headers.of("guess", 0, 0, "peer"))
+                    .setWorkerId("peer")
+                    .build())
+            .await()
+            .body();
+    for (Object reply : new Object[] {params, heartbeat}) {
+      assertThat(reply).isInstanceOf(Error.class);
+      assertThat(reply.toString()).as("the refusal, whole").doesNotContain(runId);
+    }
+    assertThat(((Error) params).getCode()).isEqualTo(Error.Code.WRONG_MODEL_CONFIG);
+    assertThat(c.faults().rejected(Rejections.CONFIG_HASH)).isEqualTo(1);
+  }
 }

@@ -1,7 +1,6 @@
 package org.relreason.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ class ClusterKillTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void sigkilledWorkerJvmIsReplacedAndTheRunMatchesTheUninterruptedOne() throws Exception {
-    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    ClusterProcesses.requireData();
     try (ClusterProcesses jvms = new ClusterProcesses(4, Map.of())) {
       RunResult run =
           runWithKill(
@@ -48,7 +47,7 @@ class ClusterKillTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void workerWhoseNodeLeftIsEvictedAtOnceByTheMembershipEvent() throws Exception {
-    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    ClusterProcesses.requireData();
     try (ClusterProcesses jvms = new ClusterProcesses(4, Map.of())) {
       CoordinatorOptions patient =
           new CoordinatorOptions(
@@ -109,7 +108,7 @@ class ClusterKillTest {
   @Test
   @Timeout(value = 240, unit = TimeUnit.SECONDS)
   void viewsModeAcrossJvmsEqualsTheEmbeddedRun() throws Exception {
-    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    ClusterProcesses.requireData();
     try (ClusterProcesses jvms = new ClusterProcesses(3, Map.of())) {
       TrainConfig config = jvms.config();
       ImageSet train = jvms.images();

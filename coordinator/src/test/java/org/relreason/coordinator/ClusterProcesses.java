@@ -55,6 +55,25 @@ final class ClusterProcesses implements AutoCloseable {
     return Files.isDirectory(FASHION);
   }
 
+  /**
+   * Skips the calling test without the dataset, except under CI ({@code CI=true}), where a missing
+   * dataset fails it: a CI run that skipped every cluster test would look green.
+   */
+  static void requireData() {
+    String message = "needs Fashion-MNIST at " + FASHION;
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      org.junit.jupiter.api.Assertions.assertTrue(haveData(), message + " (CI=true: not skipped)");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(haveData(), message);
+  }
+
+  /** A loopback port free now. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
   TrainConfig config() {
     return TrainConfig.of(keys);
   }

@@ -1,7 +1,6 @@
 package org.relreason.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ class CoordinatorRestartTest {
   @Timeout(value = 420, unit = TimeUnit.SECONDS)
   void killedCoordinatorResumesFromItsCheckpointAndTheSameWorkersFinishTheRun(@TempDir Path ckpt)
       throws Exception {
-    assumeTrue(ClusterProcesses.haveData(), "needs Fashion-MNIST at " + ClusterProcesses.FASHION);
+    ClusterProcesses.requireData();
     Map<String, String> checkpoints =
         Map.of("checkpoint-dir", ckpt.toString(), "checkpoint-every", "1", "epochs", "4");
     try (ClusterProcesses jvms = new ClusterProcesses(STEPS, checkpoints)) {

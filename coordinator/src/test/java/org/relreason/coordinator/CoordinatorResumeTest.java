@@ -35,6 +35,39 @@ class CoordinatorResumeTest {
     assertThat(rest.finalParams()).containsExactly(whole.finalParams());
   }
 
+  /**
+   * The newest checkpoint truncated (a crash mid-copy, a bad disk): the coordinator falls back to
+   * the previous one, says so, and the run still ends with the uninterrupted run's parameters.
+   */
+  @Test
+  void corruptNewestCheckpointFallsBackToThePreviousValidOne(@TempDir Path dir) throws Exception {
+    ImageSet set = Reference.tinyImages();
+    RunResult whole = run(config(5, ""), set);
+    run(config(3, dir.toString()), set);
+    Path newest = dir.resolve("checkpoint-3.rrck");
+    byte[] bytes = Files.readAllBytes(newest);
+    Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    RunResult rest = run(config(5, dir.toString()), set);
+    assertThat(rest.steps()).as("resumed from checkpoint 2, not 3 nor from scratch").isEqualTo(3);
+    assertThat(rest.finalParams()).containsExactly(whole.finalParams());
+  }
+
+  /** A shard plan follows the worker count: resuming with another count is refused. */
+  @Test
+  void resumingWithAnotherWorkerCountIsRefusedNamingBoth(@TempDir Path dir) {
+    ImageSet set = Reference.tinyImages();
+    run(config(2, dir.toString()), set);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                EmbeddedRun.run(
+                    config(4, dir.toString()),
+                    set,
+                    Reference.NORM,
+                    CoordinatorOptions.of("other", 3, ShardingMode.IMAGES)))
+        .hasMessageContaining("--workers 2")
+        .hasMessageContaining("--workers 3");
+  }
+
   private static TrainConfig config(long maxSteps, String checkpointDir) {
     Map<String, String> keys = new HashMap<>(Reference.tinyConfig(maxSteps).asMap());
     keys.put("checkpoint-dir", checkpointDir);

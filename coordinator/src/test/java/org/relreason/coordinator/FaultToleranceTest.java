@@ -12,10 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.protocol.Addresses;
@@ -183,6 +186,50 @@ class FaultToleranceTest {
     assertThat(r.faults().reassigned()).isGreaterThanOrEqualTo(1);
     assertThat(r.finalParams()).containsExactly(CLEAN.get("VIEWS/3"));
     ctx.completeNow();
+  }
+
+  /**
+   * A VIEWS-mode peer that answers without features, sends features for shard 0xFFFFFFFF, or sends
+   * finite features whose objective overflows: refused under one reason each, in the one fault
+   * count, its shard recomputed by the honest worker in the same step (no deadline needed), and
+   * nothing of it applied.
+   */
+  @ParameterizedTest
+  @CsvSource({"RESULT_BEFORE_FEATURES, shape", "BAD_SHARD_ID, shape", "HUGE_FEATURES, non_finite"})
+  void badViewsPeerIsRefusedCountedAndItsShardRecomputed(String kind, String reason, Vertx vertx)
+      throws Exception {
+    RogueWorker rogue = new RogueWorker("x-rogue", RogueWorker.Kind.valueOf(kind), CONFIG, SET, 0);
+    CoordinatorVerticle c =
+        start(vertx, options(2, ShardingMode.VIEWS), 1, List.of(rogue), new ArrayList<>());
+    RunResult r = c.result().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    assertThat(r.steps()).isEqualTo(STEPS);
+    assertThat(r.faults().rejected(reason)).as("refused as " + reason).isEqualTo(STEPS);
+    assertThat(r.faults().rejected().keySet()).as("no other reason").containsExactly(reason);
+    assertThat(r.faults().timeouts()).as("refused at once, not by a deadline").isZero();
+    assertThat(r.faults().reassigned()).isEqualTo(STEPS);
+    assertThat(r.finalParams()).as("nothing of it applied").containsExactly(CLEAN.get("VIEWS/2"));
+  }
+
+  /**
+   * Finite but absurd results (gradients or statistic deltas of 1e30) from step 1 on, with the norm
+   * bound on from step 1: refused as gradient outliers, recomputed by the honest worker, nothing of
+   * them applied; at step 0, inside the warm-up, the bound does not apply (that step's result is
+   * refused for its shape instead).
+   */
+  @ParameterizedTest
+  @CsvSource({"HUGE_GRADIENT", "HUGE_BN_DELTAS"})
+  void gradientFarOutsideTheRecentRangeIsRefusedAndRecomputed(String kind, Vertx vertx)
+      throws Exception {
+    RogueWorker rogue = new RogueWorker("x-rogue", RogueWorker.Kind.valueOf(kind), CONFIG, SET, 0);
+    CoordinatorOptions bounded =
+        options(2, ShardingMode.IMAGES).withNormBound(new NormBound(100, 1, 64));
+    CoordinatorVerticle c = start(vertx, bounded, 1, List.of(rogue), new ArrayList<>());
+    RunResult r = c.result().toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
+    assertThat(r.steps()).isEqualTo(STEPS);
+    assertThat(r.faults().rejected(Rejections.GRADIENT_OUTLIER)).isEqualTo(STEPS - 1);
+    assertThat(r.faults().rejected(Rejections.SHAPE)).as("step 0, in the warm-up").isEqualTo(1);
+    assertThat(r.faults().reassigned()).isEqualTo(STEPS);
+    assertThat(r.finalParams()).as("nothing of it applied").containsExactly(CLEAN.get("IMAGES/2"));
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.TensorView;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.v1.Error;
@@ -199,16 +198,22 @@ class GradientAggregatorTest {
     }
   }
 
+  /**
+   * Finite shards whose sum overflows float: the shard of largest magnitude at the overflowing
+   * position is refused (it is recomputed elsewhere), where this once failed the whole step.
+   */
   @Test
-  void aSumThatOverflowsFloatFailsWithoutBlamingAShard() {
+  void aSumThatOverflowsFloatBlamesTheShardOfLargestMagnitude() {
     GradientAggregator a = new GradientAggregator(new boolean[3], 2);
+    float[] half = {Float.MAX_VALUE / 2, 1f, 0f};
     float[] big = {Float.MAX_VALUE, 1f, 0f};
-    assertThatThrownBy(() -> a.views(List.of(big, big), new int[] {1, 1}, new float[3]))
+    assertThatThrownBy(() -> a.views(List.of(half, big), new int[] {1, 1}, new float[3]))
         .isInstanceOfSatisfying(
-            ProtocolException.class,
+            GradientAggregator.NonFiniteShards.class,
             e -> {
-              assertThat(e.code()).isEqualTo(Error.Code.NON_FINITE);
-              assertThat(e.getMessage()).contains("aggregated gradient[0] is Infinity");
+              assertThat(e.refusals()).containsOnlyKeys(1);
+              assertThat(e.refusals().get(1).code()).isEqualTo(Error.Code.NON_FINITE);
+              assertThat(e.refusals().get(1).getMessage()).contains("gradient[0]");
             });
   }
 

@@ -11,10 +11,13 @@ import org.relreason.protocol.Addresses;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Capabilities;
+import org.relreason.protocol.v1.Error;
+import org.relreason.protocol.v1.Features;
 import org.relreason.protocol.v1.Heartbeat;
 import org.relreason.protocol.v1.RegistrationReply;
 import org.relreason.protocol.v1.ShardResult;
 import org.relreason.protocol.v1.ShardTask;
+import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
 import org.relreason.worker.Headers;
 import org.relreason.worker.ModelConfigHash;
@@ -37,13 +40,24 @@ final class RogueWorker extends VerticleBase {
     OVERSIZE,
     WRONG_VERSION,
     WRONG_RUN,
-    WRONG_SHAPE
+    WRONG_SHAPE,
+    /** VIEWS: answers the task with a result without ever sending its features. */
+    RESULT_BEFORE_FEATURES,
+    /** VIEWS: sends its features as shard 0xFFFFFFFF. */
+    BAD_SHARD_ID,
+    /** VIEWS: sends finite features of magnitude 3e38, whose objective overflows. */
+    HUGE_FEATURES,
+    /** Wrong shape at step 0, then finite gradients of 1e30 (passing every other check). */
+    HUGE_GRADIENT,
+    /** Wrong shape at step 0, then batch-norm statistic deltas of 1e30. */
+    HUGE_BN_DELTAS
   }
 
   private final String id;
   private final Kind kind;
   private final TrainConfig config;
   private final StatisticsLayout layout;
+  private final int featureSize;
   private final long lateMs;
   private String runId = "";
 
@@ -51,7 +65,9 @@ final class RogueWorker extends VerticleBase {
     this.id = id;
     this.kind = kind;
     this.config = config;
-    this.layout = new StatisticsLayout(ShardComputer.newModel(config, set).statisticsMask());
+    var model = ShardComputer.newModel(config, set);
+    this.layout = new StatisticsLayout(model.statisticsMask());
+    this.featureSize = model.backbone().featureSize();
     this.lateMs = lateMs;
   }
 
@@ -91,7 +107,10 @@ final class RogueWorker extends VerticleBase {
   }
 
   private void onTask(Message<Object> message) {
-    ShardTask task = (ShardTask) message.body();
+    onTaskAs(kind, message, (ShardTask) message.body());
+  }
+
+  private void onTaskAs(Kind kind, Message<Object> message, ShardTask task) {
     switch (kind) {
       case SILENT -> {}
       case NAN -> message.reply(result(task, Float.NaN, 0));
@@ -120,13 +139,64 @@ final class RogueWorker extends VerticleBase {
         message.reply(
             r.toBuilder().setGradient(Tensors.float32(shorter, layout.length() - 1)).build());
       }
+      case RESULT_BEFORE_FEATURES -> message.reply(result(task, 0f, 0));
+      case HUGE_GRADIENT, HUGE_BN_DELTAS -> {
+        if (task.getHeader().getStep() == 0) {
+          onTaskAs(Kind.WRONG_SHAPE, message, task);
+          return;
+        }
+        ShardResult r = result(task, kind == Kind.HUGE_GRADIENT ? 1e30f : 1e-3f, 0);
+        if (kind == Kind.HUGE_BN_DELTAS) {
+          float[] deltas = new float[layout.count()];
+          Arrays.fill(deltas, 1e30f);
+          r = r.toBuilder().setBnStatDeltas(Tensors.float32(deltas, deltas.length)).build();
+        }
+        message.reply(r);
+      }
+      case BAD_SHARD_ID -> sendFeatures(message, task, -1, 0.5f);
+      case HUGE_FEATURES -> sendFeatures(message, task, task.getShardId(), 3e38f);
     }
+  }
+
+  /**
+   * Sends the task's features (all {@code value}) as shard {@code shard}; fails the task on an
+   * Error.
+   */
+  private void sendFeatures(Message<Object> message, ShardTask task, int shard, float value) {
+    int rows = task.getViewIndicesCount();
+    float[] x = new float[rows * featureSize];
+    Arrays.fill(x, value);
+    Features f =
+        Features.newBuilder()
+            .setHeader(
+                Headers.of(
+                    runId, task.getHeader().getStep(), task.getHeader().getParamVersion(), id))
+            .setShardId(shard)
+            .addAllViewIndices(task.getViewIndicesList())
+            .setFeatures(Tensors.float32(x, rows, featureSize))
+            .build();
+    vertx
+        .eventBus()
+        .request(Addresses.COORDINATOR_FEATURES, f)
+        .onComplete(
+            ar -> {
+              Object body = ar.succeeded() ? ar.result().body() : null;
+              message.reply(
+                  Error.newBuilder()
+                      .setHeader(Headers.of(runId, task.getHeader().getStep(), 0, id))
+                      .setCode(Error.Code.INTERNAL)
+                      .setDetail("features answered " + body)
+                      .build());
+            });
   }
 
   private ShardResult result(ShardTask task, float value, long stepOffset) {
     float[] g = new float[layout.length()];
     Arrays.fill(g, value);
-    long pairs = (long) task.getImageIndicesCount() * config.k() * (config.k() - 1);
+    long pairs =
+        task.getMode() == ShardingMode.VIEWS
+            ? 0
+            : (long) task.getImageIndicesCount() * config.k() * (config.k() - 1);
     return ShardResult.newBuilder()
         .setHeader(
             Headers.of(

@@ -122,7 +122,7 @@ public final class DashboardVerticle extends VerticleBase {
         .onSuccess(
             s -> {
               server = s;
-              LOG.info("dashboard on {}", url());
+              LOG.info("dashboard on {}{}", url(), tokenNote());
             });
   }
 
@@ -131,15 +131,21 @@ public final class DashboardVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** The page's address, with the token when there is one. */
+  /**
+   * The page's address, never with the token: a URL is printed and logged, and a token in it would
+   * end up in log files and terminal scrollback. See {@link #tokenNote()}.
+   */
   public String url() {
     String host = access.host().contains(":") ? "[" + access.host() + "]" : access.host();
-    return "http://"
-        + host
-        + ":"
-        + actualPort()
-        + "/"
-        + (access.token() == null ? "" : "?token=" + access.token());
+    return "http://" + host + ":" + actualPort() + "/";
+  }
+
+  /** What to print after {@link #url()}: how to pass the token, if one is needed ("" if not). */
+  public String tokenNote() {
+    return access.token() == null
+        ? ""
+        : " (token required: add ?token=<contents of --dashboard-token-file>, or send"
+            + " Authorization: Bearer)";
   }
 
   private void authorize(RoutingContext ctx) {

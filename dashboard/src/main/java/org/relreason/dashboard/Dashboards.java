@@ -23,7 +23,7 @@ public final class Dashboards {
           .deployVerticle(v)
           .map(
               id -> {
-                System.out.println("dashboard: " + v.url());
+                System.out.println("dashboard: " + v.url() + v.tokenNote());
                 return (RunObserver) state;
               });
     };

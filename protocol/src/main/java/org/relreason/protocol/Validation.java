@@ -76,8 +76,8 @@ public final class Validation {
               + quoted(header.getRunId())
               + " from sender "
               + quoted(header.getSenderId())
-              + ", expected "
-              + quoted(expectedRunId));
+              // the expected id is not named: this text goes back to a sender that did not know it
+              + " is not this run's");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.relreason.coordinator.CoordinatorOptions;
 import org.relreason.coordinator.CoordinatorVerticle;
+import org.relreason.coordinator.NormBound;
 import org.relreason.coordinator.RunResult;
 import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.coordinator.observe.DashboardLauncher;
@@ -24,8 +25,10 @@ import org.relreason.coordinator.observe.Observability;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.v1.ShardingMode;
+import org.relreason.worker.ShardComputer;
 import org.relreason.worker.WorkerOptions;
 import org.relreason.worker.WorkerVerticle;
 import org.relreason.worker.metrics.WorkerMetrics;
@@ -105,6 +108,30 @@ public final class ClusterMain {
         description = "file with the stores' password (else env RELREASON_TLS_PASSWORD)")
     Path tlsPasswordFile;
 
+    @Option(
+        names = "--max-frame-bytes",
+        defaultValue = "0",
+        description =
+            "largest event-bus frame accepted; a peer sending a larger one is disconnected"
+                + " (0 = twice the largest message of the configured model)")
+    long maxFrameBytes;
+
+    /** The frame limit: {@code --max-frame-bytes}, else derived from the model. */
+    int frameLimit(TrainConfig c, ImageSet train) {
+      if (maxFrameBytes < 0 || maxFrameBytes > Integer.MAX_VALUE - Integer.BYTES) {
+        throw new IllegalArgumentException(
+            "--max-frame-bytes must be in 0.."
+                + (Integer.MAX_VALUE - 4)
+                + ", got "
+                + maxFrameBytes);
+      }
+      if (maxFrameBytes > 0) {
+        return (int) maxFrameBytes;
+      }
+      PretrainModel model = ShardComputer.newModel(c, train);
+      return frameLimitOf(model.numParams(), c.m() * c.k(), model.backbone().featureSize());
+    }
+
     ClusterSettings settings() {
       return new ClusterSettings(
           host,
@@ -150,6 +177,20 @@ public final class ClusterMain {
             "run id (default: the one stored in checkpoint-dir by an earlier start, else random)")
     String runId;
 
+    @Option(
+        names = "--gradient-norm-ratio",
+        defaultValue = "100",
+        description =
+            "refuse (and recompute) a shard whose gradient or statistic-delta norm is more than"
+                + " this many times the median of recent shards' norms, or less than 1/this (0 = off)")
+    double normRatio;
+
+    @Option(
+        names = "--gradient-norm-warmup",
+        defaultValue = "10",
+        description = "steps before --gradient-norm-ratio applies")
+    int normWarmup;
+
     @CommandLine.Mixin MetricsOptions metrics = new MetricsOptions(9400);
 
     @CommandLine.Mixin DashboardOptions dashboard = new DashboardOptions();
@@ -170,11 +211,15 @@ public final class ClusterMain {
       ShardingMode m = ShardingMode.valueOf(mode.toUpperCase(Locale.ROOT));
       CoordinatorOptions options =
           CoordinatorOptions.of(runId(runId, config.checkpointDir()), workers, m)
-              .withDeadlineMs(deadlineMs);
+              .withDeadlineMs(deadlineMs)
+              .withNormBound(new NormBound(normRatio, normWarmup, NormBound.DEFAULT.window()));
       DashboardAccess access = dashboard.access();
-      Vertx vertx = ClusterSupport.start(settings).await();
+      CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
+      Vertx vertx =
+          ClusterSupport.start(
+                  settings, null, common.frameLimit(config, train), coordinator::frameRefused)
+              .await();
       try {
-        CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
         coordinator.observer(
             Observability.coordinator(vertx, metrics, access, launcher, config, coordinator));
         vertx.deployVerticle(coordinator).await();
@@ -213,7 +258,9 @@ public final class ClusterMain {
       TrainConfig config = common.trainConfig();
       ClusterSettings settings = common.settings();
       ImageSet train = Common.images(config);
-      Vertx vertx = ClusterSupport.start(settings).await();
+      Vertx vertx =
+          ClusterSupport.start(settings, null, common.frameLimit(config, train), detail -> {})
+              .await();
       try {
         WorkerMetrics observed = Observability.worker(vertx, metrics);
         WorkerVerticle worker = null;
@@ -243,6 +290,18 @@ public final class ClusterMain {
         vertx.close().await();
       }
     }
+  }
+
+  /**
+   * The frame limit for a model: twice its largest message plus the envelope. The largest are a
+   * shard result (gradient and statistic deltas, at most two floats per parameter), a parameter
+   * snapshot (one float per parameter) and, in VIEWS mode, a minibatch's features ({@code rows} of
+   * {@code featureSize} floats).
+   */
+  static int frameLimitOf(long params, int rows, int featureSize) {
+    long largest = Float.BYTES * Math.max(2 * params, (long) rows * featureSize);
+    long limit = 2 * largest + FrameGuard.ENVELOPE_BYTES;
+    return (int) Math.min(limit, ClusterSupport.DEFAULT_MAX_FRAME_BYTES);
   }
 
   /**

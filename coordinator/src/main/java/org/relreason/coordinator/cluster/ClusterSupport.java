@@ -9,12 +9,20 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
+import java.util.function.Consumer;
 import org.relreason.protocol.Codecs;
+import org.relreason.protocol.ProtoCodec;
 
 /**
  * A clustered Vert.x that joins only the configured members: Hazelcast from {@link
@@ -59,7 +67,32 @@ public final class ClusterSupport {
    * if null).
    */
   public static Future<Vertx> start(ClusterSettings settings, WireMeter meter) {
-    VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(settings));
+    return start(settings, meter, DEFAULT_MAX_FRAME_BYTES, detail -> {});
+  }
+
+  /** Frame limit when none is derived from a model: the codecs' limit plus the envelope. */
+  public static final int DEFAULT_MAX_FRAME_BYTES =
+      ProtoCodec.DEFAULT_MAX_BYTES + FrameGuard.ENVELOPE_BYTES;
+
+  /**
+   * As {@link #start(ClusterSettings, WireMeter)}, with the event bus behind a {@link FrameGuard}
+   * that closes connections sending a frame over {@code maxFrameBytes} and tells {@code onRefused}
+   * (on the guard's thread). The guard takes the public bus port; the event bus itself listens on a
+   * free loopback port and advertises the guard's.
+   */
+  public static Future<Vertx> start(
+      ClusterSettings settings, WireMeter meter, int maxFrameBytes, Consumer<String> onRefused) {
+    EventBusOptions bus = eventBusOptions(settings);
+    FrameGuard guard;
+    try {
+      // bound first: the event bus must be told the public port; blocks (off the event loop)
+      guard = FrameGuard.start(bus, maxFrameBytes).await().onRefused(onRefused);
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
+    int inner = freeLoopbackPort();
+    bus.setHost(LOOPBACK).setPort(inner).setClusterPublicPort(guard.port());
+    VertxOptions options = new VertxOptions().setEventBusOptions(bus);
     VertxBuilder builder = Vertx.builder();
     if (meter != null) {
       options.setMetricsOptions(new MetricsOptions().setEnabled(true));
@@ -69,7 +102,25 @@ public final class ClusterSupport {
         .with(options)
         .withClusterManager(new HazelcastClusterManager(hazelcastConfig(settings)))
         .buildClustered()
-        .onSuccess(Codecs::registerAll);
+        .onFailure(e -> guard.close())
+        .onSuccess(
+            vertx -> {
+              Codecs.registerAll(vertx);
+              guard.target(SocketAddress.inetSocketAddress(inner, LOOPBACK));
+              // closed with the clustered Vert.x (after its event bus)
+              ((VertxInternal) vertx).addCloseHook(done -> guard.close().onComplete(done));
+            });
+  }
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  /** A loopback port free now (the event bus binds it moments later; a clash fails the start). */
+  private static int freeLoopbackPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port for the event bus", e);
+    }
   }
 
   /** The Hazelcast configuration of {@code settings}: only the configured join method is on. */

@@ -43,6 +43,7 @@ public final class CoordinatorMetrics implements RunObserver {
   private final Counter reassignments;
   private final Histogram checkpointDuration;
   private final Gauge checkpointSize;
+  private final Counter checkpointFailures;
   private final Gauge evalAccuracy;
   private final int viewsPerStep;
   private volatile RunState state = RunState.WAITING;
@@ -137,6 +138,11 @@ public final class CoordinatorMetrics implements RunObserver {
             .classicOnly()
             .classicExponentialUpperBounds(0.001, 2, 16)
             .register(registry);
+    checkpointFailures =
+        Counter.builder()
+            .name("relreason_checkpoint_failures_total")
+            .help("Checkpoints that could not be written (e.g. a full disk); training goes on")
+            .register(registry);
     checkpointSize =
         Gauge.builder()
             .name("relreason_checkpoint_size_bytes")
@@ -211,6 +217,11 @@ public final class CoordinatorMetrics implements RunObserver {
   public void onCheckpoint(Path file, double seconds, long size) {
     checkpointDuration.observe(seconds);
     checkpointSize.set(size);
+  }
+
+  @Override
+  public void onCheckpointFailed(String reason) {
+    checkpointFailures.inc();
   }
 
   /** Records one evaluation result (e.g. {@code linear}, {@code knn}, {@code random_linear}). */

@@ -1,5 +1,8 @@
 package org.relreason.coordinator.observe;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,6 +23,19 @@ public final class MetricsOptions {
           "port of the /metrics and /health HTTP server, 0 = off (default: ${DEFAULT-VALUE})")
   int port;
 
+  @Option(
+      names = "--metrics-token-file",
+      paramLabel = "FILE",
+      description =
+          "file holding the token /metrics requires (Authorization: Bearer TOKEN); needed when"
+              + " --metrics-host is not loopback, unless --metrics-insecure")
+  Path tokenFile;
+
+  @Option(
+      names = "--metrics-insecure",
+      description = "allow a non-loopback /metrics without a token (e.g. scraped in-cluster)")
+  boolean insecure;
+
   /** Options whose port defaults to {@code defaultPort}. */
   public MetricsOptions(int defaultPort) {
     this.port = defaultPort;
@@ -36,6 +52,37 @@ public final class MetricsOptions {
       throw new IllegalArgumentException("--metrics-port must be in [0, 65535], got " + port);
     }
     return port;
+  }
+
+  /**
+   * The token {@code /metrics} requires, or null for none; as for the dashboard, a non-loopback
+   * host needs one unless {@code --metrics-insecure} is given.
+   *
+   * @throws IllegalArgumentException naming the option or file at fault
+   */
+  public String token() {
+    String token = null;
+    if (tokenFile != null) {
+      try {
+        token = Files.readString(tokenFile).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            "--metrics-token-file " + tokenFile + ": cannot read it (" + e + ")", e);
+      }
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--metrics-token-file " + tokenFile + ": the file is empty, expected a token");
+      }
+    }
+    if (token == null && !insecure && enabled() && !DashboardAccess.isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "--metrics-host "
+              + host
+              + " is not a loopback address: give --metrics-token-file FILE (scrapes must then"
+              + " carry the token) or, to let anyone who can reach it read the metrics,"
+              + " --metrics-insecure");
+    }
+    return token;
   }
 
   /** Whether a metrics server is wanted. */

@@ -38,7 +38,8 @@ public final class Observability {
     BooleanSupplier ready = () -> m.state() == RunObserver.RunState.RUNNING;
     if (metrics.enabled()) {
       vertx
-          .deployVerticle(new MetricsServer(metrics.host(), metrics.port(), registry, ready))
+          .deployVerticle(
+              new MetricsServer(metrics.host(), metrics.port(), registry, ready, metrics.token()))
           .await();
     }
     if (!dashboard.enabled()) {
@@ -66,7 +67,8 @@ public final class Observability {
     if (metrics.enabled()) {
       vertx
           .deployVerticle(
-              new MetricsServer(metrics.host(), metrics.port(), registry, m::registered))
+              new MetricsServer(
+                  metrics.host(), metrics.port(), registry, m::registered, metrics.token()))
           .await();
     }
     return m;

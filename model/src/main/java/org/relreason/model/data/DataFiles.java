@@ -67,14 +67,62 @@ final class DataFiles {
     return (int) count;
   }
 
-  /** Whole file, gunzipped first if it starts with the gzip magic bytes 1f 8b. */
-  static byte[] readMaybeGzipped(Path file) throws IOException {
+  /** The total size, header included, that a file's header declares (validated). */
+  @FunctionalInterface
+  interface DeclaredSize {
+    /**
+     * @param header the file's first bytes (decompressed)
+     * @throws DatasetFormatException if the header's sizes are invalid or overflow
+     */
+    long of(byte[] header) throws DatasetFormatException;
+  }
+
+  /**
+   * Whole file, gunzipped first if it starts with the gzip magic bytes 1f 8b. A gzip stream is
+   * inflated only as far as its header says the file is long (one byte more, to notice a longer
+   * one): a small file that inflates to gigabytes (a "gzip bomb") is refused having inflated no
+   * more than the format allows, instead of filling the heap. A header shorter than {@code
+   * headerBytes} is returned as it is, for the caller's header check to report.
+   *
+   * @param size the total decompressed size the header declares
+   */
+  static byte[] readMaybeGzipped(Path file, int headerBytes, DeclaredSize size) throws IOException {
+    long onDisk = Files.size(file);
+    if (onDisk > MAX_ARRAY_BYTES) {
+      throw new DatasetFormatException(
+          file, -1, "at most " + MAX_ARRAY_BYTES + " bytes", onDisk + " bytes");
+    }
     byte[] raw = Files.readAllBytes(file);
     if (!isGzip(raw)) {
       return raw;
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), 1 << 16)) {
-      return in.readAllBytes();
+      byte[] header = in.readNBytes(headerBytes);
+      if (header.length < headerBytes) {
+        return header;
+      }
+      long total = size.of(header);
+      if (total > MAX_ARRAY_BYTES) {
+        throw new DatasetFormatException(
+            file,
+            0,
+            "a header declaring at most " + MAX_ARRAY_BYTES + " bytes",
+            "one declaring " + total + " bytes");
+      }
+      byte[] rest = in.readNBytes((int) Math.min(total - headerBytes + 1, MAX_ARRAY_BYTES));
+      if (headerBytes + (long) rest.length > total) {
+        throw new DatasetFormatException(
+            file,
+            total,
+            "the end of the data after " + total + " decompressed bytes (as its header says)",
+            "more: a gzip stream that inflates beyond its declared size, inflating stopped");
+      }
+      byte[] all = new byte[headerBytes + rest.length];
+      System.arraycopy(header, 0, all, 0, headerBytes);
+      System.arraycopy(rest, 0, all, headerBytes, rest.length);
+      return all;
+    } catch (DatasetFormatException e) {
+      throw e;
     } catch (IOException e) {
       // A truncated download fails here ("Unexpected end of ZLIB input stream").
       throw new DatasetFormatException(

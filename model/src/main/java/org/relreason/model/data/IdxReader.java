@@ -32,16 +32,19 @@ public final class IdxReader {
    */
   public static ImageSet readImages(Path file, String name, int[] labels, int numClasses)
       throws IOException {
-    byte[] b = DataFiles.readMaybeGzipped(file);
+    byte[] b =
+        DataFiles.readMaybeGzipped(
+            file,
+            16,
+            h -> {
+              checkHeader(file, h, IMAGES_MAGIC, 16, "3 dims: unsigned-byte images");
+              return 16 + imageBytes(file, h);
+            });
     checkHeader(file, b, IMAGES_MAGIC, 16, "3 dims: unsigned-byte images");
     int n = DataFiles.bigEndianInt(b, 4);
     int rows = DataFiles.bigEndianInt(b, 8);
     int cols = DataFiles.bigEndianInt(b, 12);
-    if (n < 0 || rows < 1 || cols < 1) {
-      throw new DatasetFormatException(
-          file, 4, "n >= 0, rows >= 1, cols >= 1", "n=" + n + " rows=" + rows + " cols=" + cols);
-    }
-    checkLength(file, b, 16, (long) n * rows * cols, n + "*" + rows + "*" + cols + " pixel bytes");
+    checkLength(file, b, 16, imageBytes(file, b), n + "*" + rows + "*" + cols + " pixel bytes");
     if (labels != null && labels.length != n) {
       throw new DatasetFormatException(
           file, 4, n + " images, one per label of the labels file", labels.length + " labels");
@@ -53,7 +56,14 @@ public final class IdxReader {
 
   /** Labels of an idx1 file, each checked to be below {@code numClasses}. */
   public static int[] readLabels(Path file, int numClasses) throws IOException {
-    byte[] b = DataFiles.readMaybeGzipped(file);
+    byte[] b =
+        DataFiles.readMaybeGzipped(
+            file,
+            8,
+            h -> {
+              checkHeader(file, h, LABELS_MAGIC, 8, "1 dim: unsigned-byte labels");
+              return 8L + Math.max(0, DataFiles.bigEndianInt(h, 4));
+            });
     checkHeader(file, b, LABELS_MAGIC, 8, "1 dim: unsigned-byte labels");
     int n = DataFiles.bigEndianInt(b, 4);
     if (n < 0) {
@@ -69,6 +79,29 @@ public final class IdxReader {
       }
     }
     return labels;
+  }
+
+  /**
+   * The pixel bytes {@code n*rows*cols} an images header declares, checked: positive dims whose
+   * product fits a Java array (ints multiplied as ints would wrap around to a plausible size).
+   */
+  private static long imageBytes(Path file, byte[] header) throws DatasetFormatException {
+    int n = DataFiles.bigEndianInt(header, 4);
+    int rows = DataFiles.bigEndianInt(header, 8);
+    int cols = DataFiles.bigEndianInt(header, 12);
+    String dims = "n=" + n + " rows=" + rows + " cols=" + cols;
+    if (n < 0 || rows < 1 || cols < 1) {
+      throw new DatasetFormatException(file, 4, "n >= 0, rows >= 1, cols >= 1", dims);
+    }
+    long pixels = (long) n * rows; // below 2^62: cannot overflow
+    if (pixels > DataFiles.MAX_ARRAY_BYTES || pixels * cols > DataFiles.MAX_ARRAY_BYTES) {
+      throw new DatasetFormatException(
+          file,
+          4,
+          "n*rows*cols of at most " + DataFiles.MAX_ARRAY_BYTES + " pixel bytes",
+          dims + ", whose product overflows that");
+    }
+    return pixels * cols;
   }
 
   private static void checkHeader(Path file, byte[] b, int magic, int headerBytes, String what)

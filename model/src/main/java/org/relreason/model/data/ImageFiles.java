@@ -8,14 +8,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Decoding PNG/JPEG files into planar RGB bytes, for the folder-based readers. */
 final class ImageFiles {
+  /**
+   * Largest image decoded: 64 megapixels (a 256 MB ARGB raster while decoding), far above any
+   * dataset image (Tiny ImageNet's are 64x64, STL-10's 96x96) and below what fills a heap.
+   */
+  static final long MAX_PIXELS = 64L << 20;
 
   /** A decoded image: 3 planes of {@code height * width} bytes. */
   record Rgb(int height, int width, byte[] planes) {}
@@ -78,14 +86,33 @@ final class ImageFiles {
   /** Reads one PNG/JPEG; a grayscale image is copied to three channels, alpha is dropped. */
   static Rgb decode(Path file) throws IOException {
     BufferedImage img;
-    try {
-      img = ImageIO.read(file.toFile());
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new DatasetFormatException(
+            file, -1, "a PNG or JPEG image", "content no ImageIO reader recognises");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        // the header's size, before a pixel is decoded: a small file may declare a huge image
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > MAX_PIXELS) {
+          throw new DatasetFormatException(
+              file,
+              -1,
+              "an image of at most " + MAX_PIXELS + " pixels",
+              w + "x" + h + " = " + w * h + " pixels (refused before decoding)");
+        }
+        img = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (DatasetFormatException e) {
+      throw e;
     } catch (IOException e) {
       throw new DatasetFormatException(file, -1, "a decodable PNG or JPEG", e.getMessage());
-    }
-    if (img == null) {
-      throw new DatasetFormatException(
-          file, -1, "a PNG or JPEG image", "content no ImageIO reader recognises");
     }
     int h = img.getHeight();
     int w = img.getWidth();

@@ -60,7 +60,13 @@ public final class Adam implements Optimizer {
     return t;
   }
 
-  /** Applies one update to {@code params} in place. */
+  /**
+   * Applies one update to {@code params} in place. The state never becomes non-finite: a non-finite
+   * gradient is refused before anything changes, and the second moment is clamped to the largest
+   * float.
+   *
+   * @throws IllegalArgumentException if a gradient value is NaN or infinite
+   */
   @Override
   public void step(float[] params, float[] gradient) {
     if (params.length != m.length || gradient.length != m.length) {
@@ -72,6 +78,11 @@ public final class Adam implements Optimizer {
               + " parameters and "
               + gradient.length
               + " gradients");
+    }
+    for (int i = 0; i < gradient.length; i++) {
+      if (!Float.isFinite(gradient[i])) { // checked before anything changes
+        throw new IllegalArgumentException("gradient[" + i + "] is " + gradient[i]);
+      }
     }
     t++;
     double c1 = 1 - Math.pow(beta1, t);
@@ -88,7 +99,10 @@ public final class Adam implements Optimizer {
       double mi = beta1 * m[i] + (1 - beta1) * g;
       double vi = beta2 * v[i] + (1 - beta2) * ((double) g * g);
       m[i] = (float) mi;
-      v[i] = (float) vi;
+      // For |g| > 5.8e20 the second moment exceeds the float range: stored as infinity it would
+      // freeze the parameter for good (m / sqrt(inf) = 0); clamped instead (finite values keep
+      // their bits).
+      v[i] = (float) Math.min(vi, Float.MAX_VALUE);
       params[i] = (float) (params[i] - learningRate * (mi / c1) / (Math.sqrt(vi / c2) + epsilon));
     }
   }

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints in a directory, one file per saved step ({@code checkpoint-<step>.rrck}).
@@ -32,14 +34,18 @@ import java.util.zip.CheckedOutputStream;
  * JSON header (format, config, cursor, sizes), then params, Adam m and Adam v as little-endian
  * float32, then the CRC32 of everything before it as 8 big-endian bytes.
  *
- * <p>Writes are atomic: the file is written as {@code .tmp}, forced to disk and renamed; a failure
- * (a full disk, say) deletes the temporary file and leaves earlier checkpoints as they were. Only
- * the newest {@code keep} checkpoints are kept.
+ * <p>Writes are atomic and durable: the file is written as {@code .tmp}, forced to disk, renamed,
+ * and the directory is forced too (without that the rename itself may be lost in a power cut,
+ * leaving the previous checkpoint as the newest, or none). A failure (a full disk, say) deletes the
+ * temporary file and leaves earlier checkpoints as they were. Only the newest {@code keep}
+ * checkpoints are kept, so a damaged newest one leaves older ones to resume from ({@link
+ * #latestValid}).
  */
 public final class CheckpointStore {
   private static final byte[] MAGIC = "RRCKPT01".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)\\.rrck");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
   /** Opens the output stream of a temporary file; replaceable in tests to simulate a full disk. */
   @FunctionalInterface
@@ -86,12 +92,52 @@ public final class CheckpointStore {
         ch.force(true);
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      forceDirectory(dir);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw new IOException("could not write checkpoint " + target + ": " + e.getMessage(), e);
     }
     prune();
     return target;
+  }
+
+  /** Forces the directory's entries (the rename) to disk; Linux allows fsync on a directory. */
+  private static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  /** A checkpoint read back, with its file. */
+  public record Loaded(Path file, Checkpoint checkpoint) {}
+
+  /**
+   * The newest checkpoint that reads back whole. A damaged one (truncated, bad checksum) is skipped
+   * with a warning naming it and why, and the previous one is tried: a corrupt newest checkpoint
+   * must not become a crash loop.
+   *
+   * @throws IOException if there are checkpoints but none is readable (naming each and why)
+   */
+  public Optional<Loaded> latestValid() throws IOException {
+    List<Path> all = list();
+    StringBuilder failures = new StringBuilder();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path p = all.get(i);
+      try {
+        return Optional.of(new Loaded(p, load(p)));
+      } catch (IOException | RuntimeException e) {
+        failures.append("\n  ").append(e.getMessage());
+        LOG.warn(
+            "checkpoint {} is unreadable, {}: {}",
+            p,
+            i > 0 ? "falling back to " + all.get(i - 1).getFileName() : "no older one to try",
+            e.getMessage());
+      }
+    }
+    if (!all.isEmpty()) {
+      throw new IOException("no readable checkpoint in " + dir + ":" + failures);
+    }
+    return Optional.empty();
   }
 
   /** The newest checkpoint in the directory, if any. */

@@ -182,9 +182,9 @@ public final class Trainer implements AutoCloseable {
             : Optional.of(new CheckpointStore(Path.of(config.checkpointDir()), 3));
     if (store.isPresent() && !resumeChecked) {
       resumeChecked = true;
-      Optional<Path> latest = store.get().latest();
+      Optional<CheckpointStore.Loaded> latest = store.get().latestValid();
       if (latest.isPresent()) {
-        resume(CheckpointStore.load(latest.get()), latest.get());
+        resume(latest.get().checkpoint(), latest.get().file());
       }
     }
     long total = Math.min(totalSteps(), untilStep);

@@ -50,4 +50,36 @@ class AdamTest {
     b.step(q, g);
     assertThat(q).containsExactly(p);
   }
+
+  /**
+   * |g| above 5.8e20 overflowed the float second moment to infinity, after which m / sqrt(v) is 0
+   * and the parameter never moves again; the state must stay finite and the parameter keep moving.
+   */
+  @Test
+  void hugeFiniteGradientLeavesTheStateFiniteAndTheParameterMoving() {
+    Adam adam = new Adam(2, 1e-3, new boolean[2]);
+    float[] p = {1f, 1f};
+    adam.step(p, new float[] {1e21f, -3e38f});
+    Adam.State s = adam.state();
+    for (float[] values : new float[][] {p, s.m(), s.v()}) {
+      for (float x : values) {
+        org.assertj.core.api.Assertions.assertThat(Float.isFinite(x)).as("finite: " + x).isTrue();
+      }
+    }
+    float before = p[0];
+    adam.step(p, new float[] {1f, 1f});
+    org.assertj.core.api.Assertions.assertThat(p[0]).as("still moving").isNotEqualTo(before);
+  }
+
+  @Test
+  void nonFiniteGradientIsRefusedBeforeAnythingChanges() {
+    Adam adam = new Adam(2, 1e-3, new boolean[2]);
+    float[] p = {1f, 1f};
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> adam.step(p, new float[] {0.5f, Float.NaN}))
+        .hasMessageContaining("gradient[1] is NaN");
+    org.assertj.core.api.Assertions.assertThat(p).containsExactly(1f, 1f);
+    org.assertj.core.api.Assertions.assertThat(adam.steps()).isZero();
+    org.assertj.core.api.Assertions.assertThat(adam.state().m()).containsExactly(0f, 0f);
+  }
 }

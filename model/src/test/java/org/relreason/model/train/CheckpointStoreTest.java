@@ -108,4 +108,38 @@ class CheckpointStoreTest {
   static OutputStream unused() {
     return OutputStream.nullOutputStream();
   }
+
+  /** A corrupt newest checkpoint (truncated, or a flipped byte) falls back to the previous one. */
+  @Test
+  void latestValidSkipsDamagedNewestCheckpoints(@TempDir Path dir) throws IOException {
+    CheckpointStore store = new CheckpointStore(dir, 3);
+    for (long s : new long[] {1, 2, 3}) {
+      store.save(checkpoint(s, 100));
+    }
+    Path third = dir.resolve("checkpoint-3.rrck");
+    byte[] b = java.nio.file.Files.readAllBytes(third);
+    java.nio.file.Files.write(third, java.util.Arrays.copyOf(b, b.length - 17));
+    Path second = dir.resolve("checkpoint-2.rrck");
+    byte[] c = java.nio.file.Files.readAllBytes(second);
+    c[c.length / 2] ^= 0x40;
+    java.nio.file.Files.write(second, c);
+    CheckpointStore.Loaded l = store.latestValid().orElseThrow();
+    assertThat(l.file().getFileName().toString()).isEqualTo("checkpoint-1.rrck");
+    assertThat(l.checkpoint().params()).containsExactly(checkpoint(1, 100).params());
+  }
+
+  @Test
+  void noReadableCheckpointIsAnErrorNamingEachFile(@TempDir Path dir) throws IOException {
+    CheckpointStore store = new CheckpointStore(dir, 3);
+    store.save(checkpoint(1, 10));
+    store.save(checkpoint(2, 10));
+    for (String f : new String[] {"checkpoint-1.rrck", "checkpoint-2.rrck"}) {
+      java.nio.file.Files.write(dir.resolve(f), new byte[] {1, 2, 3});
+    }
+    assertThatThrownBy(store::latestValid)
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("checkpoint-1.rrck")
+        .hasMessageContaining("checkpoint-2.rrck")
+        .hasMessageContaining("no readable checkpoint");
+  }
 }

@@ -23,6 +23,7 @@ public final class MetricsServer extends VerticleBase {
   private final int port;
   private final PrometheusRegistry registry;
   private final BooleanSupplier ready;
+  private final String token;
   private HttpServer server;
 
   /**
@@ -32,6 +33,18 @@ public final class MetricsServer extends VerticleBase {
    * @param ready whether {@code /health/ready} answers 200
    */
   public MetricsServer(String host, int port, PrometheusRegistry registry, BooleanSupplier ready) {
+    this(host, port, registry, ready, null);
+  }
+
+  /**
+   * As {@link #MetricsServer(String, int, PrometheusRegistry, BooleanSupplier)}, with {@code
+   * /metrics} answering 401 unless the request carries {@code token} ({@code Authorization: Bearer
+   * TOKEN}, as Prometheus sends it, or {@code ?token=TOKEN}); null for none. The health probes stay
+   * open: they tell only "live" and "ready".
+   */
+  public MetricsServer(
+      String host, int port, PrometheusRegistry registry, BooleanSupplier ready, String token) {
+    this.token = token;
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("metrics port must be in [0, 65535], got " + port);
     }
@@ -61,7 +74,16 @@ public final class MetricsServer extends VerticleBase {
 
   private void handle(HttpServerRequest req) {
     switch (req.path()) {
-      case "/metrics" -> serveMetrics(req, registry);
+      case "/metrics" -> {
+        if (authorized(req)) {
+          serveMetrics(req, registry);
+        } else {
+          req.response()
+              .setStatusCode(401)
+              .putHeader("WWW-Authenticate", "Bearer realm=\"relreason\"")
+              .end("401: /metrics needs its token (Authorization: Bearer TOKEN)\n");
+        }
+      }
       case "/health/live" -> req.response().end("live\n");
       case "/health/ready" -> {
         boolean ok = ready.getAsBoolean();
@@ -69,6 +91,22 @@ public final class MetricsServer extends VerticleBase {
       }
       default -> req.response().setStatusCode(404).end("not found\n");
     }
+  }
+
+  private boolean authorized(HttpServerRequest req) {
+    if (token == null) {
+      return true;
+    }
+    String given = req.getParam("token");
+    String header = req.getHeader("Authorization");
+    if (header != null && header.startsWith("Bearer ")) {
+      given = header.substring("Bearer ".length()).strip();
+    }
+    // constant time: the comparison must not tell how much of a guess was right
+    return given != null
+        && java.security.MessageDigest.isEqual(
+            given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Answers a scrape of {@code registry}; collecting runs on a worker thread. */
