@@ -11,12 +11,15 @@ ARG RUNTIME_BASE=eclipse-temurin:17-jre-jammy
 FROM maven:3.8.8-eclipse-temurin-17 AS build
 ARG MAVEN_PROFILES=
 WORKDIR /src
-# Poms first, so the dependency download is cached while sources change.
+# Poms first, so the dependency download is cached while sources change. Every module the parent
+# pom lists must be here (the reactor reads all of them): k8s/src/test/.../DockerfileCopyTest checks.
 COPY pom.xml ./
+COPY .mvn .mvn
 COPY protocol/pom.xml protocol/
 COPY model/pom.xml model/
 COPY worker/pom.xml worker/
 COPY coordinator/pom.xml coordinator/
+COPY dashboard/pom.xml dashboard/
 COPY cli/pom.xml cli/
 COPY k8s/pom.xml k8s/
 RUN mvn -B -q -pl cli -am ${MAVEN_PROFILES:+-P${MAVEN_PROFILES}} dependency:go-offline -DexcludeGroupIds=org.relreason || true
@@ -24,7 +27,9 @@ COPY protocol protocol
 COPY model model
 COPY worker worker
 COPY coordinator coordinator
+COPY dashboard dashboard
 COPY cli cli
+COPY k8s k8s
 RUN mvn -B -q -pl cli -am ${MAVEN_PROFILES:+-P${MAVEN_PROFILES}} package -DskipTests
 
 # 2. Fashion-MNIST from Debian's package, so the default run config works without a volume.

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       BenchCommand.class,
       BenchmarkCommand.class,
+      DataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -2,11 +2,13 @@ package org.relreason.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.relreason.cli.fetch.DatasetSources;
 import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.coordinator.observe.DashboardOptions;
 import org.relreason.coordinator.observe.MetricsOptions;
 import org.relreason.dashboard.RunWatch;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.data.DatasetFormatException;
 import org.relreason.model.train.Nd4jInfo;
 import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainListener;
@@ -70,6 +72,8 @@ final class TrainCommand implements Callable<Integer> {
             config.sharding());
       }
       r = TrainJob.run(config, TrainListener.both(progress, watch.listener()), watch.pretrainer());
+    } catch (DatasetFormatException e) {
+      throw offerFetch(config, e);
     }
     System.out.printf(
         "trained %s on %s: %d steps in %.1f s (%.0f views/s), last-epoch loss %.4f, pair accuracy +%.3f / -%.3f%n",
@@ -97,6 +101,25 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("result written to " + config.resultFile());
     }
     return 0;
+  }
+
+  /** A missing dataset that {@code data fetch} can download: the error says the command. */
+  static Exception offerFetch(TrainConfig config, DatasetFormatException e) {
+    String msg = String.valueOf(e.getMessage());
+    boolean missing = msg.endsWith("found no such file") || msg.endsWith("found no such directory");
+    return DatasetSources.forDataset(config.dataset())
+        .filter(s -> missing)
+        .<Exception>map(
+            s ->
+                new DatasetFormatException(
+                    e.file(),
+                    -1,
+                    "the " + config.dataset() + " files",
+                    "none; download them with: relreason data fetch "
+                        + s.name()
+                        + " --dir "
+                        + config.dataDir()))
+        .orElse(e);
   }
 
   private static double nan(Double d) {

@@ -31,6 +31,7 @@ import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.Optimizer;
+import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.RelationalObjective;
@@ -346,7 +347,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     schedule = MinibatchSchedule.of(config, set.size());
     total = schedule.totalSteps(config);
-    optimizer = model.optimizer(config.learningRate(), total);
+    optimizer = Optimizers.forRun(model, config, total);
     params = model.paramsVector();
     norms = options.normBound().recent();
     if (!config.checkpointDir().isEmpty()) {

@@ -2,7 +2,9 @@ package org.relreason.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +83,68 @@ class DistributedEquivalenceTest {
           .as("%s mode, one worker vs Trainer", mode)
           .containsExactly(trainerParams);
     }
+  }
+
+  /** The tiny run with every optimiser option of #15 on: warm-up, cosine, AdamW, clipping. */
+  static TrainConfig withOptimiserOptions(TrainConfig c) {
+    Map<String, String> m = new HashMap<>(c.asMap());
+    m.put("lr-schedule", "cosine");
+    m.put("warmup-steps", "3");
+    m.put("weight-decay", "0.05");
+    m.put("grad-clip", "0.05");
+    return TrainConfig.of(m);
+  }
+
+  @ParameterizedTest(name = "{1} mode, {0} workers, warm-up + cosine + AdamW + clipping")
+  @CsvSource({"2, IMAGES", "3, IMAGES", "2, VIEWS"})
+  void withTheOptimiserOptionsDistributedStepsStillEqualTheSingleProcess(
+      int workers, ShardingMode mode) {
+    TrainConfig config = withOptimiserOptions(Reference.tinyConfig(STEPS));
+    ImageSet set = Reference.tinyImages();
+    RunResult run = embedded(config, set, workers, mode);
+    float[] refParams;
+    List<Reference.Step> ref;
+    boolean[] statistics;
+    try (Reference r = new Reference(config, set)) {
+      ref = r.train(STEPS, mode, workers);
+      refParams = r.model.paramsVector();
+      statistics = r.model.statisticsMask();
+    }
+    assertThat(run.finalParams())
+        .as("parameters after %d steps with the options, bit for bit", STEPS)
+        .containsExactly(refParams);
+    // the options are in effect: clipping cut some step, and the run differs from the paper's
+    assertThat(ref)
+        .anyMatch(s -> norm(s.gradient(), statistics) > 0.05)
+        .as("some gradient above the clipping norm");
+    try (Reference paper = new Reference(Reference.tinyConfig(STEPS), set)) {
+      paper.train(STEPS, mode, workers);
+      assertThat(paper.model.paramsVector()).isNotEqualTo(refParams);
+    }
+  }
+
+  @Test
+  void withTheOptimiserOptionsOneWorkerEqualsThePlainSingleProcessTrainer() throws Exception {
+    TrainConfig config = withOptimiserOptions(Reference.tinyConfig(STEPS));
+    ImageSet set = Reference.tinyImages();
+    float[] trainerParams;
+    try (Trainer trainer = new Trainer(config, set, Reference.NORM)) {
+      trainer.pretrain(new org.relreason.model.train.TrainListener() {});
+      trainerParams = trainer.model().paramsVector();
+    }
+    for (ShardingMode mode : new ShardingMode[] {ShardingMode.IMAGES, ShardingMode.VIEWS}) {
+      assertThat(embedded(config, set, 1, mode).finalParams())
+          .as("%s mode, one worker vs Trainer, with the options", mode)
+          .containsExactly(trainerParams);
+    }
+  }
+
+  private static double norm(float[] g, boolean[] statistics) {
+    double s = 0;
+    for (int i = 0; i < g.length; i++) {
+      s += statistics[i] ? 0 : (double) g[i] * g[i];
+    }
+    return Math.sqrt(s);
   }
 
   static double relative(double a, double b) {

@@ -14,6 +14,7 @@ import org.relreason.model.method.Methods;
 import org.relreason.model.train.Batch;
 import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.Optimizer;
+import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.PhaseTimer;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.StepStats;
@@ -43,7 +44,7 @@ final class MethodReference implements AutoCloseable {
             Reference.NORM,
             1);
     schedule = MinibatchSchedule.of(config, set.size());
-    optimizer = model.optimizer(config.learningRate(), schedule.totalSteps(config));
+    optimizer = Optimizers.forRun(model, config, schedule.totalSteps(config));
   }
 
   /** {@link Reference#tinyConfig(long, int)} with other keys set (method, head). */

@@ -14,8 +14,9 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.PairPlan;
-import org.relreason.model.train.Adam;
 import org.relreason.model.train.MinibatchSchedule;
+import org.relreason.model.train.Optimizer;
+import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.RelationalModel;
 import org.relreason.model.train.RelationalObjective;
 import org.relreason.model.train.Seeds;
@@ -33,7 +34,7 @@ final class Reference implements AutoCloseable {
   final ImageSet set;
   final RelationalModel model;
   final ViewAugmenter augmenter;
-  final Adam adam;
+  final Optimizer adam;
   final MinibatchSchedule schedule;
 
   /** One step: mean loss and flat gradient (statistic deltas in place). */
@@ -46,8 +47,9 @@ final class Reference implements AutoCloseable {
     augmenter =
         new ViewAugmenter(
             AugmentationConfig.paper().withOutputSize(set.height(), set.width()), NORM, 1);
-    adam = new Adam((int) model.numParams(), config.learningRate(), model.statisticsMask());
     schedule = new MinibatchSchedule(set.size(), config.m(), Seeds.mix(config.seed(), 2));
+    // the run's optimizer (the paper's Adam unless the config sets the #15 options)
+    adam = Optimizers.forRun(model, config, schedule.totalSteps(config));
   }
 
   /** The tiny run of the tests: Conv-4 at width 0.25, 16×16, M=6, K=3. */

@@ -69,7 +69,10 @@ final class Retrieval {
     return rows;
   }
 
-  /** The {@code k} gallery images nearest to gallery image {@code query}, nearest first. */
+  /**
+   * The {@code k} gallery images nearest to gallery image {@code query}, nearest first; the query
+   * itself is not among them (it is part of the gallery it searches).
+   */
   List<Neighbour> neighbours(float[][] unit, int query, int k) {
     // the ranking is model/…/eval's, shared with the retrieval protocol
     int[] order = ImageRetrieval.rank(unit, query);

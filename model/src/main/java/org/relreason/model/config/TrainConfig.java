@@ -16,6 +16,7 @@ import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
 import org.relreason.model.nn.HeadKind;
 import org.relreason.model.nn.LossKind;
+import org.relreason.model.train.LearningRateSchedule;
 
 /**
  * The configuration of a run, read once from a JSON file and/or flags into an immutable, validated
@@ -53,6 +54,10 @@ import org.relreason.model.nn.LossKind;
  * @param sharding how the parameter server splits a minibatch: "images" or "views"
  * @param method the pre-training method (relational reasoning or a baseline)
  * @param head what scores a pair in relational reasoning (the paper's MLP or an ablation)
+ * @param lrSchedule what follows the warm-up: the base rate (the paper's) or a cosine decay to zero
+ * @param warmupSteps steps of linear learning-rate warm-up (0 = none)
+ * @param weightDecay decoupled weight decay λ of AdamW (0 = plain Adam, the paper's)
+ * @param gradClip maximum global L2 norm of the gradient (0 = no clipping, the paper's)
  */
 public record TrainConfig(
     String dataset,
@@ -83,7 +88,11 @@ public record TrainConfig(
     int workers,
     String sharding,
     MethodKind method,
-    HeadKind head) {
+    HeadKind head,
+    LearningRateSchedule.Kind lrSchedule,
+    long warmupSteps,
+    double weightDecay,
+    double gradClip) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -219,7 +228,27 @@ public record TrainConfig(
                   throw new IllegalArgumentException("expected images or views");
                 }
                 return s;
-              }));
+              }),
+          new ConfigKey(
+              "lr-schedule",
+              "constant",
+              "learning rate after the warm-up: constant (the paper's) or cosine (decays to 0 at the last step); Adam methods only",
+              s -> LearningRateSchedule.Kind.parse(s)),
+          new ConfigKey(
+              "warmup-steps",
+              "0",
+              "steps of linear learning-rate warm-up from lr/N to lr (0 = none; at most the run's steps); Adam methods only",
+              ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey(
+              "weight-decay",
+              "0",
+              "decoupled weight decay of AdamW, p -= lr * wd * p each step (0 = plain Adam, the paper's); Adam methods only",
+              ConfigKey.real(0, 10)),
+          new ConfigKey(
+              "grad-clip",
+              "0",
+              "clip the gradient to this global L2 norm before the optimizer step (0 = no clipping, the paper's)",
+              ConfigKey.real(0, 1e9)));
 
   private static final Map<String, ConfigKey> BY_NAME =
       KEYS.stream()
@@ -253,6 +282,19 @@ public record TrainConfig(
     if (dataDir.isEmpty()) {
       dataDir = dataset.equals("fashion-mnist") ? "/usr/share/datasets/fashion-mnist" : "data";
     }
+    MethodKind method = (MethodKind) v.get("method");
+    if (method == MethodKind.SUPERVISED) {
+      // its optimizer is the paper's SGD with its own step schedule, not Adam
+      for (String key : List.of("lr-schedule", "warmup-steps", "weight-decay")) {
+        if (!v.get(key).equals(BY_NAME.get(key).parse(BY_NAME.get(key).defaultValue()))) {
+          throw new ConfigException(
+              "config key '"
+                  + key
+                  + "': applies to the Adam methods; method 'supervised' trains with the paper's"
+                  + " SGD schedule");
+        }
+      }
+    }
     return new TrainConfig(
         dataset,
         dataDir,
@@ -281,8 +323,12 @@ public record TrainConfig(
         (String) v.get("result-file"),
         intOf(v, "workers"),
         (String) v.get("sharding"),
-        (MethodKind) v.get("method"),
-        (HeadKind) v.get("head"));
+        method,
+        (HeadKind) v.get("head"),
+        (LearningRateSchedule.Kind) v.get("lr-schedule"),
+        (Long) v.get("warmup-steps"),
+        (Double) v.get("weight-decay"),
+        (Double) v.get("grad-clip"));
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -355,6 +401,10 @@ public record TrainConfig(
     m.put("sharding", sharding);
     m.put("method", method.id());
     m.put("head", head.id());
+    m.put("lr-schedule", lrSchedule.id());
+    m.put("warmup-steps", Long.toString(warmupSteps));
+    m.put("weight-decay", Double.toString(weightDecay));
+    m.put("grad-clip", Double.toString(gradClip));
     return m;
   }
 

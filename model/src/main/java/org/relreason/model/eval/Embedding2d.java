@@ -1,21 +1,15 @@
 package org.relreason.model.eval;
 
 import java.util.Objects;
-import smile.manifold.TSNE;
-import smile.math.MathEx;
 
 /**
  * The 2-D embedding of frozen features for the paper's picture: t-SNE (van der Maaten and Hinton
- * 2008) from Smile ({@code smile.manifold.TSNE}, exact O(n²) gradient, so meant for a few thousand
- * points), plus a number that says how well the picture separates the classes: the kNN purity in
- * 2-D (the share of each point's k nearest 2-D neighbours that have its class).
+ * 2008; {@link Tsne}, exact O(n²) gradient, so meant for a few thousand points), plus a number that
+ * says how well the picture separates the classes: the kNN purity in 2-D (the share of each point's
+ * k nearest 2-D neighbours that have its class).
  *
  * <p>Features are scaled to unit length first, so the picture shows the same cosine geometry that
- * retrieval and the kNN monitor use. Smile is given the squared-distance matrix itself: handed raw
- * features it would read an {@code n x n} feature matrix (n = d) as a distance matrix.
- *
- * <p>Smile draws the initial coordinates from its per-thread generator, seeded here with {@link
- * MathEx#setSeed}; the gradient is summed in parallel rows, so runs with the same seed agree.
+ * retrieval and the kNN monitor use. Runs with the same seed agree (see {@link Tsne}).
  */
 public final class Embedding2d {
   private Embedding2d() {}
@@ -24,8 +18,8 @@ public final class Embedding2d {
    * t-SNE settings.
    *
    * @param perplexity effective number of neighbours, in (1, n)
-   * @param learningRate Smile's eta (200 is the usual value)
-   * @param iterations gradient iterations, at least 250 (Smile's early-exaggeration phase)
+   * @param learningRate t-SNE's eta (200 is the usual value)
+   * @param iterations gradient iterations, at least 250 (the early-exaggeration phase)
    * @param seed seeds the initial coordinates
    */
   public record Settings(double perplexity, double learningRate, int iterations, long seed) {
@@ -61,9 +55,8 @@ public final class Embedding2d {
     }
     float[] unit = KnnMonitor.unitRows(set.features(), set.d(), 0, n);
     double[][] d2 = squaredDistances(unit, n, set.d());
-    MathEx.setSeed(settings.seed());
-    TSNE t = new TSNE(d2, 2, settings.perplexity(), settings.learningRate(), settings.iterations());
-    return t.coordinates;
+    return Tsne.embed(
+        d2, settings.perplexity(), settings.learningRate(), settings.iterations(), settings.seed());
   }
 
   /** Squared Euclidean distances between the rows of a row-major matrix. */

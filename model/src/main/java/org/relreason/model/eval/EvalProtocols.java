@@ -220,8 +220,7 @@ public final class EvalProtocols {
               f.n(), data.dataset(), data.pretrainDataset(), r.embeddingPurity);
       String footer =
           String.format(
-              "t-SNE: Smile smile.manifold.TSNE, perplexity %s, %d iterations, seed %d; drawn with"
-                  + " Java2D",
+              "t-SNE (exact), perplexity %s, %d iterations, seed %d; drawn with" + " Java2D",
               java.math.BigDecimal.valueOf(config.tsne().perplexity())
                   .stripTrailingZeros()
                   .toPlainString(),

@@ -13,7 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Similarities are ND4J matrix products over chunks of queries (as {@link KnnMonitor}); the
  * selection is {@link TopK}, so ties go to the lower gallery index and the result is deterministic.
- * The dashboard's retrieval panel ranks its gallery with {@link #rank}.
+ * The dashboard's retrieval panel, whose queries come from its own gallery, ranks with {@link
+ * #rank}, which leaves the query out.
  */
 public final class ImageRetrieval {
   /** Neighbours per query in the paper-style precision figure. */
@@ -93,9 +94,11 @@ public final class ImageRetrieval {
   }
 
   /**
-   * All of {@code unitRows} ranked by cosine similarity to row {@code query} (rows already of unit
-   * length), nearest first: the query itself first among equals, then by index. What the dashboard
-   * panel shows, where the query is part of its own gallery.
+   * The other rows of {@code unitRows} ranked by cosine similarity to row {@code query} (rows
+   * already of unit length), nearest first, ties by index. The query is left out of its own
+   * ranking: the dashboard's panel searches the split its queries come from, where the query would
+   * otherwise always find itself first at similarity 1. Another row with the same features (a
+   * duplicate image) stays in.
    */
   public static int[] rank(float[][] unitRows, int query) {
     if (query < 0 || query >= unitRows.length) {
@@ -103,26 +106,23 @@ public final class ImageRetrieval {
           "query " + query + " is outside the gallery of " + unitRows.length + " images");
     }
     double[] sim = new double[unitRows.length];
-    Integer[] order = new Integer[unitRows.length];
+    Integer[] order = new Integer[unitRows.length - 1];
+    int next = 0;
     for (int i = 0; i < unitRows.length; i++) {
       double dot = 0;
       for (int j = 0; j < unitRows[i].length; j++) {
         dot += (double) unitRows[query][j] * unitRows[i][j];
       }
       sim[i] = dot;
-      order[i] = i;
+      if (i != query) {
+        order[next++] = i;
+      }
     }
     Arrays.sort(
         order,
         (a, b) -> {
           int c = Double.compare(sim[b], sim[a]);
-          if (c != 0) {
-            return c;
-          }
-          if (a == query || b == query) {
-            return a == query ? -1 : 1;
-          }
-          return Integer.compare(a, b);
+          return c != 0 ? c : Integer.compare(a, b);
         });
     return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
   }

@@ -4,7 +4,7 @@
  * org.relreason.model.method.SimClrModel}, {@link org.relreason.model.method.NtXent}), RotationNet
  * ({@link org.relreason.model.method.RotationModel}, {@link org.relreason.model.method.Rotations})
  * DeepCluster ({@link org.relreason.model.method.DeepClusterModel}, {@link
- * org.relreason.model.method.Clustering} on Smile) and Deep InfoMax ({@link
+ * org.relreason.model.method.Clustering} on Apache Commons Math) and Deep InfoMax ({@link
  * org.relreason.model.method.InfoMaxModel}: {@link org.relreason.model.method.InfoMaxLoss}, and the
  * local and prior discriminators of {@link org.relreason.model.method.InfoMaxHead} written on ND4J
  * matrix products, reading the backbone's local map through {@link

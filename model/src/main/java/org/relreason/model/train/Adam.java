@@ -9,6 +9,11 @@ package org.relreason.model.train;
  * checkpoints. Masked positions are not optimised: their "gradient" is a running-statistic delta
  * applied as {@code p -= g} (see {@code Backbone.statisticsMask()}).
  *
+ * <p>Options beyond the paper (#15), both off by default: a {@link LearningRateSchedule} (the rate
+ * of step t is {@code lr · schedule.factor(t)}) and decoupled weight decay, AdamW (Loshchilov and
+ * Hutter, ICLR 2019, Algorithm 2, as PyTorch's {@code AdamW}: {@code p ← p − lr_t · λ · p} before
+ * the Adam update, on every optimised position). See {@link #withSchedule}.
+ *
  * <p>Arithmetic is sequential in float/double on the JVM, so a step is bit-reproducible wherever it
  * runs; that is what lets a parameter server and a single process agree exactly.
  */
@@ -18,6 +23,8 @@ public final class Adam implements Optimizer {
   private final double beta2;
   private final double epsilon;
   private final boolean[] statistics;
+  private final LearningRateSchedule schedule;
+  private final double weightDecay;
   private final float[] m;
   private final float[] v;
   private long t;
@@ -34,6 +41,26 @@ public final class Adam implements Optimizer {
       double beta2,
       double epsilon,
       boolean[] statisticsMask) {
+    this(
+        length,
+        learningRate,
+        beta1,
+        beta2,
+        epsilon,
+        statisticsMask,
+        LearningRateSchedule.CONSTANT,
+        0);
+  }
+
+  private Adam(
+      int length,
+      double learningRate,
+      double beta1,
+      double beta2,
+      double epsilon,
+      boolean[] statisticsMask,
+      LearningRateSchedule schedule,
+      double weightDecay) {
     if (statisticsMask.length != length) {
       throw new IllegalArgumentException(
           "statistics mask has "
@@ -49,9 +76,31 @@ public final class Adam implements Optimizer {
     this.beta1 = beta1;
     this.beta2 = beta2;
     this.epsilon = epsilon;
+    if (!(weightDecay >= 0)) {
+      throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+    }
     this.statistics = statisticsMask.clone();
+    this.schedule = java.util.Objects.requireNonNull(schedule, "schedule");
+    this.weightDecay = weightDecay;
     this.m = new float[length];
     this.v = new float[length];
+  }
+
+  /**
+   * This Adam (same length, rate, betas, epsilon and mask, no steps taken) with a learning-rate
+   * schedule and decoupled weight decay {@code λ}: AdamW when {@code λ > 0}.
+   */
+  public Adam withSchedule(LearningRateSchedule schedule, double weightDecay) {
+    if (t != 0) {
+      throw new IllegalStateException("schedule set after " + t + " steps");
+    }
+    return new Adam(
+        m.length, learningRate, beta1, beta2, epsilon, statistics, schedule, weightDecay);
+  }
+
+  /** The learning rate of the next step. */
+  public double nextLearningRate() {
+    return learningRate * schedule.factor(t);
   }
 
   /** Steps taken so far. */
@@ -84,6 +133,8 @@ public final class Adam implements Optimizer {
         throw new IllegalArgumentException("gradient[" + i + "] is " + gradient[i]);
       }
     }
+    double lr = learningRate * schedule.factor(t);
+    float decay = (float) (1 - lr * weightDecay);
     t++;
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
@@ -103,7 +154,10 @@ public final class Adam implements Optimizer {
       // freeze the parameter for good (m / sqrt(inf) = 0); clamped instead (finite values keep
       // their bits).
       v[i] = (float) Math.min(vi, Float.MAX_VALUE);
-      params[i] = (float) (params[i] - learningRate * (mi / c1) / (Math.sqrt(vi / c2) + epsilon));
+      if (weightDecay > 0) {
+        params[i] *= decay;
+      }
+      params[i] = (float) (params[i] - lr * (mi / c1) / (Math.sqrt(vi / c2) + epsilon));
     }
   }
 

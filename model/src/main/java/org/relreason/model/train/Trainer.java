@@ -66,7 +66,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.model = Methods.build(config, train);
     this.schedule = MinibatchSchedule.of(config, train.size());
-    this.optimizer = model.optimizer(config.learningRate(), schedule.totalSteps(config));
+    this.optimizer = Optimizers.forRun(model, config, schedule.totalSteps(config));
     AugmentationConfig aug =
         model.augmentation(
             AugmentationConfig.paper().withOutputSize(train.height(), train.width()));

@@ -69,6 +69,50 @@ class TrainConfigTest {
   }
 
   @Test
+  void optimiserOptionsDefaultToThePapersAreValidatedAndRecorded() {
+    TrainConfig c = TrainConfig.defaults();
+    assertThat(c.lrSchedule())
+        .isEqualTo(org.relreason.model.train.LearningRateSchedule.Kind.CONSTANT);
+    assertThat(c.warmupSteps()).isZero();
+    assertThat(c.weightDecay()).isZero();
+    assertThat(c.gradClip()).isZero();
+    TrainConfig o =
+        TrainConfig.of(
+            Map.of(
+                "lr-schedule",
+                "cosine",
+                "warmup-steps",
+                "100",
+                "weight-decay",
+                "0.05",
+                "grad-clip",
+                "1.5"));
+    assertThat(TrainConfig.of(o.asMap())).isEqualTo(o);
+    // recorded wherever the config map goes (results, checkpoints) and part of the model's hash
+    assertThat(o.modelDefiningKeys())
+        .containsEntry("lr-schedule", "cosine")
+        .containsEntry("warmup-steps", "100")
+        .containsEntry("weight-decay", "0.05")
+        .containsEntry("grad-clip", "1.5");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("lr-schedule", "step")))
+        .hasMessageContaining("'lr-schedule'")
+        .hasMessageContaining("constant or cosine");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("warmup-steps", "-1")))
+        .hasMessageContaining("'warmup-steps'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("weight-decay", "-0.1")))
+        .hasMessageContaining("'weight-decay'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("grad-clip", "inf")))
+        .hasMessageContaining("'grad-clip'");
+    // the supervised baseline has the paper's SGD schedule: Adam's options are refused
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("method", "supervised", "weight-decay", "0.1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'weight-decay'")
+        .hasMessageContaining("supervised");
+    assertThat(TrainConfig.of(Map.of("method", "supervised", "grad-clip", "1")).gradClip())
+        .isEqualTo(1.0);
+  }
+
+  @Test
   void readsAFlatJsonFileAndRejectsNesting(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("run.json");
     Files.writeString(f, "{\"k\": 8, \"aggregation\": \"max\", \"with-random-baseline\": true}");

@@ -8,7 +8,7 @@ class Embedding2dTest {
 
   @Test
   void wellSeparatedClustersStaySeparatedIn2d() {
-    // n = d = 60: Smile would read a square feature matrix as distances if handed the features
+    // n = d = 60: a square feature matrix must not be mistaken for a distance matrix
     FeatureSet f = Synthetic.clusters(60, 60, 3, 12.0, 1, 2);
     double[][] xy = Embedding2d.tsne(f, new Embedding2d.Settings(10, 200, 400, 5));
     assertThat(xy).hasNumberOfRows(60);

@@ -46,9 +46,12 @@ class ImageRetrievalTest {
   }
 
   @Test
-  void rankPutsTheQueryFirstAndOrdersByCosine() {
+  void rankLeavesTheQueryOutAndOrdersTheOthersByCosine() {
     float[][] unit = {{1, 0}, {0, 1}, {1, 0}, {0.6f, 0.8f}};
-    assertThat(ImageRetrieval.rank(unit, 2)).containsExactly(2, 0, 3, 1);
+    // row 0 has the query's features (a duplicate image): it is found, at similarity 1
+    assertThat(ImageRetrieval.rank(unit, 2)).containsExactly(0, 3, 1);
+    assertThat(ImageRetrieval.rank(unit, 0)).containsExactly(2, 3, 1);
+    assertThat(ImageRetrieval.rank(unit, 1)).containsExactly(3, 0, 2);
     assertThatThrownBy(() -> ImageRetrieval.rank(unit, 4)).hasMessageContaining("query 4");
   }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README's test command (the one .ci/run runs): installs what the tests need when it is missing,
+# then `mvn -B verify` (extra arguments go to Maven, e.g. `scripts/test.sh -pl model -am`).
+#   dataset-fashion-mnist       the Fashion-MNIST tests read the real data set
+#   chromium, chromium-driver   the dashboard's browser test (Selenium, headless, no downloads)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/setup-common.sh
+source scripts/setup-common.sh
+
+ensure_java_maven
+ensure_packages dataset-fashion-mnist chromium chromium-driver
+exec mvn -B verify "$@"
