@@ -54,6 +54,15 @@ final class EvalCommand implements Callable<Integer> {
   String linearEpochs;
 
   @Option(
+      names = "--probe",
+      paramLabel = "lbfgs|adam|sgd|mlp",
+      description =
+          "classifier on the frozen features: adam (the paper's linear evaluation, default),"
+              + " lbfgs (logistic regression, L2 chosen on a validation split of the training"
+              + " set), sgd (momentum, long schedule), mlp (one hidden layer)")
+  String probe;
+
+  @Option(
       names = "--eval-train-limit",
       paramLabel = "N",
       description = "training images used (0 = all)")
@@ -78,6 +87,7 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "data-dir", dataDir);
     put(values, "linear-epochs", linearEpochs);
+    put(values, "probe", probe);
     put(values, "eval-train-limit", evalTrainLimit);
     put(values, "eval-test-limit", evalTestLimit);
     TrainConfig config = TrainConfig.of(values);
@@ -86,9 +96,10 @@ final class EvalCommand implements Callable<Integer> {
     model.setParams(c.params());
     TrainJob.Evaluation e = TrainJob.evaluate(config, model.backbone());
     System.out.printf(
-        "checkpoint %s (step %d): linear top-1 %s, kNN top-1 %.4f%n",
+        "checkpoint %s (step %d): %s top-1 %s, kNN top-1 %.4f%n",
         checkpoint,
         c.globalStep(),
+        probeName(config),
         e.linear() == null ? "n/a" : String.format("%.4f", e.linear().testTop1()),
         e.knn());
     return 0;
@@ -100,6 +111,7 @@ final class EvalCommand implements Callable<Integer> {
     Checkpoint c = CheckpointStore.load(checkpoint);
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "linear-epochs", linearEpochs);
+    put(values, "probe", probe);
     put(values, "eval-train-limit", evalTrainLimit);
     put(values, "eval-test-limit", evalTestLimit);
     String evalDataset = protocolOptions.dataset(p, c.config().get("dataset"));
@@ -119,10 +131,12 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--linear-epochs must be >= 1 for a protocol");
     }
     ProtocolConfig settings =
-        protocolOptions.config(
-            p,
-            LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
-            config.seed());
+        protocolOptions
+            .config(
+                p,
+                LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
+                config.seed())
+            .withProbe(config.probe());
     ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
     PretrainModel model = Methods.build(config, probe);
     model.setParams(c.params());
@@ -186,6 +200,13 @@ final class EvalCommand implements Callable<Integer> {
     }
     b.append(String.format(" (%.1f s)", r.seconds()));
     return b.toString();
+  }
+
+  /** "linear" for the paper's probe, else e.g. "lbfgs probe". */
+  static String probeName(TrainConfig config) {
+    return config.probe() == org.relreason.model.eval.ProbeKind.ADAM
+        ? "linear"
+        : config.probe().id() + " probe";
   }
 
   private static void put(Map<String, String> m, String key, String value) {

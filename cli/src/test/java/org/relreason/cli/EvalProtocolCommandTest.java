@@ -95,6 +95,22 @@ class EvalProtocolCommandTest {
   }
 
   @Test
+  void probeFlagChoosesTheClassifierOnTheFrozenFeatures() throws Exception {
+    CliRun lbfgs = eval("--probe", "lbfgs");
+    assertThat(lbfgs.exit()).as(lbfgs.err()).isZero();
+    assertThat(lbfgs.out()).contains("lbfgs probe top-1 0.");
+    CliRun adam = eval("--linear-epochs", "2");
+    assertThat(adam.out()).contains("linear top-1 0.");
+    Path json = dir.resolve("linear-lbfgs.json");
+    CliRun protocol =
+        eval("--protocol", "linear", "--probe", "lbfgs", "--result-file", json.toString());
+    assertThat(protocol.exit()).as(protocol.err()).isZero();
+    assertThat(new ObjectMapper().readTree(json.toFile()).get("linear_top1").asDouble())
+        .isBetween(0.1, 1.0);
+    assertThat(eval("--probe", "newton").err()).contains("'probe'").contains("lbfgs, adam");
+  }
+
+  @Test
   void badFlagsAreNamed() throws Exception {
     assertThat(eval("--protocol", "bogus").err()).contains("--protocol").contains("retrieval");
     assertThat(eval("--picture", "x.png").err()).contains("--picture: only valid with --protocol");

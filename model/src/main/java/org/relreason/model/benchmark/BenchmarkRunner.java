@@ -114,9 +114,12 @@ public final class BenchmarkRunner {
     Set<String> keys = new LinkedHashSet<>(new TreeMap<>(saved).keySet());
     keys.addAll(new TreeMap<>(wanted).keySet());
     List<String> diff = new ArrayList<>();
+    // A cell saved before a key existed was computed with that key's default.
+    Map<String, String> defaults = TrainConfig.defaults().asMap();
     for (String k : keys) {
-      if (!IGNORED_KEYS.contains(k) && !java.util.Objects.equals(saved.get(k), wanted.get(k))) {
-        diff.add("'" + k + "' saved " + saved.get(k) + ", requested " + wanted.get(k));
+      String was = saved.containsKey(k) ? saved.get(k) : defaults.get(k);
+      if (!IGNORED_KEYS.contains(k) && !java.util.Objects.equals(was, wanted.get(k))) {
+        diff.add("'" + k + "' saved " + was + ", requested " + wanted.get(k));
       }
     }
     return diff;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.relreason.model.eval.ProbeKind;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
@@ -53,6 +54,8 @@ import org.relreason.model.nn.LossKind;
  * @param sharding how the parameter server splits a minibatch: "images" or "views"
  * @param method the pre-training method (relational reasoning or a baseline)
  * @param head what scores a pair in relational reasoning (the paper's MLP or an ablation)
+ * @param probe the classifier of the evaluation on frozen features (adam = the paper's linear
+ *     evaluation)
  */
 public record TrainConfig(
     String dataset,
@@ -83,7 +86,8 @@ public record TrainConfig(
     int workers,
     String sharding,
     MethodKind method,
-    HeadKind head) {
+    HeadKind head,
+    ProbeKind probe) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -173,6 +177,11 @@ public record TrainConfig(
               "100",
               "epochs of the linear evaluation (Adam 1e-3, batch 128)",
               ConfigKey.integer(0, 10_000)),
+          new ConfigKey(
+              "probe",
+              "adam",
+              "classifier of the evaluation on frozen features: adam (the paper's linear evaluation), lbfgs (logistic regression, L2 chosen on a validation split of the training set; Kolesnikov et al. 2019), sgd (momentum, 5x the linear epochs), mlp (one hidden layer)",
+              s -> ProbeKind.parse(s)),
           new ConfigKey(
               "eval-train-limit",
               "0",
@@ -282,7 +291,8 @@ public record TrainConfig(
         intOf(v, "workers"),
         (String) v.get("sharding"),
         (MethodKind) v.get("method"),
-        (HeadKind) v.get("head"));
+        (HeadKind) v.get("head"),
+        (ProbeKind) v.get("probe"));
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -355,6 +365,7 @@ public record TrainConfig(
     m.put("sharding", sharding);
     m.put("method", method.id());
     m.put("head", head.id());
+    m.put("probe", probe.id());
     return m;
   }
 
@@ -374,6 +385,7 @@ public record TrainConfig(
             "epochs",
             "max-steps",
             "linear-epochs",
+            "probe",
             "eval-train-limit",
             "eval-test-limit",
             "knn-k",

@@ -16,8 +16,8 @@ import org.relreason.model.eval.FeatureExtractor;
 import org.relreason.model.eval.FeatureSet;
 import org.relreason.model.eval.KnnMonitor;
 import org.relreason.model.eval.LinearConfig;
-import org.relreason.model.eval.LinearEvaluator;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.eval.Probes;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.method.Methods;
 import org.relreason.model.nn.Backbone;
@@ -128,7 +128,7 @@ public final class TrainJob {
   /**
    * Scores of one backbone.
    *
-   * @param linear linear evaluation (null when linear-epochs is 0)
+   * @param linear the probe's evaluation (null when linear-epochs is 0)
    * @param knn kNN-monitor top-1
    */
   public record Evaluation(LinearResult linear, Double knn) {}
@@ -160,15 +160,17 @@ public final class TrainJob {
     FeatureSet ftest = fx.extract(backbone, test);
     LinearResult linear = null;
     if (config.linearEpochs() > 0) {
-      linear =
-          new LinearEvaluator(
-                  LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()))
-              .evaluate(ftrain, ftest);
+      linear = Probes.evaluate(config.probe(), linearConfig(config), ftrain, ftest);
     }
     double knn =
         new KnnMonitor(Math.min(config.knnK(), ftrain.n()), KnnMonitor.DEFAULT_TEMPERATURE)
             .top1(ftrain, ftest);
     return new Evaluation(linear, knn);
+  }
+
+  /** The linear-evaluation settings of a run: the paper's, with the run's epochs and seed. */
+  public static LinearConfig linearConfig(TrainConfig config) {
+    return LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed());
   }
 
   /** The JSON writer used for results. */
