@@ -10,6 +10,7 @@ import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
 import org.relreason.model.eval.EvalData;
 import org.relreason.model.eval.EvalProtocols;
+import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearConfig;
 import org.relreason.model.eval.Protocol;
 import org.relreason.model.eval.ProtocolConfig;
@@ -63,6 +64,13 @@ final class EvalCommand implements Callable<Integer> {
   String probe;
 
   @Option(
+      names = "--probe-layers",
+      paramLabel = "last|all",
+      description =
+          "last = probe the backbone's features (default); all = also each block's pooled output")
+  String probeLayers;
+
+  @Option(
       names = "--eval-train-limit",
       paramLabel = "N",
       description = "training images used (0 = all)")
@@ -88,6 +96,7 @@ final class EvalCommand implements Callable<Integer> {
     put(values, "data-dir", dataDir);
     put(values, "linear-epochs", linearEpochs);
     put(values, "probe", probe);
+    put(values, "probe-layers", probeLayers);
     put(values, "eval-train-limit", evalTrainLimit);
     put(values, "eval-test-limit", evalTestLimit);
     TrainConfig config = TrainConfig.of(values);
@@ -102,12 +111,23 @@ final class EvalCommand implements Callable<Integer> {
         probeName(config),
         e.linear() == null ? "n/a" : String.format("%.4f", e.linear().testTop1()),
         e.knn());
+    if (e.layers() != null) {
+      for (LayerResult l : e.layers()) {
+        System.out.printf(
+            "  block %d (%s, %d features): %s top-1 %.4f%n",
+            l.layer(), l.name(), l.featureSize(), probeName(config), l.result().testTop1());
+      }
+    }
     return 0;
   }
 
   /** {@code eval --protocol P}: the backbone of the checkpoint through one protocol. */
   private int runProtocol() throws Exception {
     Protocol p = protocolOptions.protocol();
+    if (probeLayers != null && !probeLayers.equals("last")) {
+      throw new IllegalArgumentException(
+          "--probe-layers " + probeLayers + ": only without --protocol (eval's own evaluation)");
+    }
     Checkpoint c = CheckpointStore.load(checkpoint);
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "linear-epochs", linearEpochs);

@@ -56,6 +56,7 @@ import org.relreason.model.nn.LossKind;
  * @param head what scores a pair in relational reasoning (the paper's MLP or an ablation)
  * @param probe the classifier of the evaluation on frozen features (adam = the paper's linear
  *     evaluation)
+ * @param probeLayers "last" (the backbone's features) or "all" (also each block's pooled output)
  */
 public record TrainConfig(
     String dataset,
@@ -87,7 +88,8 @@ public record TrainConfig(
     String sharding,
     MethodKind method,
     HeadKind head,
-    ProbeKind probe) {
+    ProbeKind probe,
+    String probeLayers) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -182,6 +184,16 @@ public record TrainConfig(
               "adam",
               "classifier of the evaluation on frozen features: adam (the paper's linear evaluation), lbfgs (logistic regression, L2 chosen on a validation split of the training set; Kolesnikov et al. 2019), sgd (momentum, 5x the linear epochs), mlp (one hidden layer)",
               s -> ProbeKind.parse(s)),
+          new ConfigKey(
+              "probe-layers",
+              "last",
+              "last = probe the backbone's features; all = also probe each block's globally average-pooled output (Conv-4: 4 blocks, CIFAR ResNets: 3 stages)",
+              s -> {
+                if (!s.equals("last") && !s.equals("all")) {
+                  throw new IllegalArgumentException("expected last or all");
+                }
+                return s;
+              }),
           new ConfigKey(
               "eval-train-limit",
               "0",
@@ -292,7 +304,8 @@ public record TrainConfig(
         (String) v.get("sharding"),
         (MethodKind) v.get("method"),
         (HeadKind) v.get("head"),
-        (ProbeKind) v.get("probe"));
+        (ProbeKind) v.get("probe"),
+        (String) v.get("probe-layers"));
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -366,6 +379,7 @@ public record TrainConfig(
     m.put("method", method.id());
     m.put("head", head.id());
     m.put("probe", probe.id());
+    m.put("probe-layers", probeLayers);
     return m;
   }
 
@@ -386,6 +400,7 @@ public record TrainConfig(
             "max-steps",
             "linear-epochs",
             "probe",
+            "probe-layers",
             "eval-train-limit",
             "eval-test-limit",
             "knn-k",
