@@ -28,6 +28,7 @@ import org.relreason.model.nn.LossKind;
  * @param dataDir directory holding the dataset's official files
  * @param backbone backbone architecture
  * @param width backbone width multiplier
+ * @param representationSize size of the linear layer after the backbone's pooling (0 = none)
  * @param k augmented views per image (K)
  * @param m images per minibatch (M)
  * @param epochs pre-training epochs
@@ -63,6 +64,7 @@ public record TrainConfig(
     String dataDir,
     BackboneKind backbone,
     double width,
+    int representationSize,
     int k,
     int m,
     int epochs,
@@ -119,6 +121,11 @@ public record TrainConfig(
               "1",
               "backbone width multiplier (Kolesnikov et al. 2019)",
               ConfigKey.real(0.0625, 16)),
+          new ConfigKey(
+              "representation-size",
+              "0",
+              "size of an extra linear layer after the backbone's pooling, fixing the representation's size apart from the width (Kolesnikov et al. 2019); 0 = none",
+              ConfigKey.integer(0, 1 << 16)),
           new ConfigKey(
               "k",
               "4",
@@ -279,6 +286,7 @@ public record TrainConfig(
         dataDir,
         (BackboneKind) v.get("backbone"),
         (Double) v.get("width"),
+        intOf(v, "representation-size"),
         intOf(v, "k"),
         intOf(v, "m"),
         intOf(v, "epochs"),
@@ -353,6 +361,7 @@ public record TrainConfig(
     m.put("data-dir", dataDir);
     m.put("backbone", backbone.id());
     m.put("width", Double.toString(width));
+    m.put("representation-size", Integer.toString(representationSize));
     m.put("k", Integer.toString(k));
     m.put("m", Integer.toString(this.m));
     m.put("epochs", Integer.toString(epochs));

@@ -26,25 +26,37 @@ public final class BlockFeatures {
   private static final Pattern CONV4_BLOCK = Pattern.compile("block(\\d+)_relu");
   private static final Pattern RESNET_BLOCK = Pattern.compile("stage(\\d+)_block(\\d+)_relu");
 
+  /** The name of the representation layer's output among the blocks. */
+  public static final String REPRESENTATION = "representation";
+
   private final ComputationGraph graph;
   private final List<String> blocks;
+  private final RepresentationBackbone representation;
 
-  private BlockFeatures(ComputationGraph graph) {
+  private BlockFeatures(ComputationGraph graph, RepresentationBackbone representation) {
     this.graph = graph;
-    this.blocks = blockOutputs(graph.getConfiguration().getVertices().keySet());
-    if (blocks.isEmpty()) {
+    this.representation = representation;
+    List<String> names =
+        new ArrayList<>(blockOutputs(graph.getConfiguration().getVertices().keySet()));
+    if (names.isEmpty()) {
       throw new IllegalArgumentException("the graph has no block outputs to probe");
     }
+    if (representation != null) {
+      names.add(REPRESENTATION);
+    }
+    this.blocks = List.copyOf(names);
   }
 
   /**
-   * The blocks of {@code backbone}, built as {@code spec} describes.
+   * The blocks of {@code backbone}, built as {@code spec} describes; behind a {@link
+   * RepresentationBackbone}, the representation layer's output comes last.
    *
    * @throws IllegalArgumentException if the backbone's parameters do not fit that architecture
    */
   public static BlockFeatures of(BackboneSpec spec, Backbone backbone) {
     Objects.requireNonNull(backbone, "backbone");
-    INDArray params = backbone.params();
+    RepresentationBackbone representation = backbone instanceof RepresentationBackbone r ? r : null;
+    INDArray params = representation == null ? backbone.params() : representation.inner().params();
     GraphBackbone reference = (GraphBackbone) Backbones.build(spec, 0, params.dataType());
     if (reference.numParams() != params.length()) {
       throw new IllegalArgumentException(
@@ -58,7 +70,7 @@ public final class BlockFeatures {
               + params.length());
     }
     reference.params().assign(params.reshape(reference.params().shape()));
-    return new BlockFeatures(reference.graph());
+    return new BlockFeatures(reference.graph(), representation);
   }
 
   /** Names of the vertices read, first block first. */
@@ -80,8 +92,12 @@ public final class BlockFeatures {
     Map<String, INDArray> acts = graph.feedForward(new INDArray[] {images}, false, false);
     List<INDArray> out = new ArrayList<>(blocks.size());
     for (String block : blocks) {
-      // NCHW: the mean over height and width is global average pooling
-      out.add(acts.get(block).mean(2, 3));
+      if (block.equals(REPRESENTATION)) {
+        out.add(representation.project(out.get(out.size() - 1)));
+      } else {
+        // NCHW: the mean over height and width is global average pooling
+        out.add(acts.get(block).mean(2, 3));
+      }
     }
     for (INDArray a : acts.values()) {
       if (a != images && !a.wasClosed() && a.closeable()) {

@@ -76,7 +76,8 @@ public final class TrainJob {
     if (config.withRandomBaseline()) {
       // the same initial weights the pre-training started from
       Backbone untrained =
-          Backbones.buildFast(spec, RelationalModel.initSeed(config), DataType.FLOAT);
+          Backbones.buildFast(
+              spec, config.representationSize(), RelationalModel.initSeed(config), DataType.FLOAT);
       random = evaluate(config, spec, untrained, norm, evalTrain, evalTest);
       report(listener, config, "random_", random);
     }

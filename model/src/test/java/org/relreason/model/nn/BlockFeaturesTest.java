@@ -58,6 +58,25 @@ class BlockFeaturesTest {
   }
 
   @Test
+  void theRepresentationLayerComesLastAndIsTheBackbonesFeatures() {
+    BackboneSpec spec = new BackboneSpec(BackboneKind.RESNET8, 1, 1, 28, 28);
+    Backbone r = Backbones.buildFast(spec, 12, 3, DataType.FLOAT);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 4, 1, 28, 28);
+
+    BlockFeatures blocks = BlockFeatures.of(spec, r);
+    List<INDArray> out = blocks.forward(x);
+
+    assertThat(blocks.names())
+        .containsExactly(
+            "stage1_block1_relu", "stage2_block1_relu", "stage3_block1_relu", "representation");
+    assertThat(out.get(2).shape()).containsExactly(4L, 64L);
+    assertThat(out.get(3).shape()).containsExactly(4L, 12L);
+    INDArray features = r.forward(x, false);
+    double diff = Transforms.abs(out.get(3).sub(features)).maxNumber().doubleValue();
+    assertThat(diff).isLessThan(1e-4 * Math.max(1, features.amaxNumber().doubleValue()));
+  }
+
+  @Test
   void namesFollowTheGraphsBlocks() {
     assertThat(
             BlockFeatures.blockOutputs(
