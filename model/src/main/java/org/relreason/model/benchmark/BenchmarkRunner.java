@@ -132,6 +132,7 @@ public final class BenchmarkRunner {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     List<CellResult> results = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     int total = plan.size();
     int index = 0;
     int computed = 0;
@@ -153,6 +154,7 @@ public final class BenchmarkRunner {
         }
       }
       results.add(r);
+      cells.add(cell);
       listener.cellFinished(cell, r, index, total);
       index++;
       report =
@@ -165,6 +167,7 @@ public final class BenchmarkRunner {
               failed,
               results);
       write(report);
+      BenchmarkFigures.write(spec, cells, results, out);
     }
     if (report == null) {
       report = report(started, 0, true, 0, 0, 0, results);
@@ -192,7 +195,7 @@ public final class BenchmarkRunner {
           new CellResult(
               cell.name(),
               cell.method().id(),
-              cell.backbone().id(),
+              cell.backboneLabel(),
               cell.dataset(),
               cell.seed(),
               CellResult.DONE,
@@ -213,7 +216,7 @@ public final class BenchmarkRunner {
           new CellResult(
               cell.name(),
               cell.method().id(),
-              cell.backbone().id(),
+              cell.backboneLabel(),
               cell.dataset(),
               cell.seed(),
               CellResult.FAILED,
@@ -273,8 +276,13 @@ public final class BenchmarkRunner {
     List<Cell.Group> groups = new ArrayList<>();
     for (String d : spec.datasets()) {
       for (var b : spec.backbones()) {
-        for (var m : spec.methods()) {
-          groups.add(new Cell(m, b, d, 0).group());
+        for (Double w :
+            spec.widths().isEmpty()
+                ? java.util.Collections.<Double>singletonList(null)
+                : spec.widths()) {
+          for (var m : spec.methods()) {
+            groups.add(new Cell(m, b, d, 0, w).group());
+          }
         }
       }
     }

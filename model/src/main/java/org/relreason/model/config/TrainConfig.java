@@ -55,8 +55,8 @@ import org.relreason.model.nn.LossKind;
  * @param sharding how the parameter server splits a minibatch: "images" or "views"
  * @param method the pre-training method (relational reasoning or a baseline)
  * @param head what scores a pair in relational reasoning (the paper's MLP or an ablation)
- * @param probe the classifier of the evaluation on frozen features (adam = the paper's linear
- *     evaluation)
+ * @param probes the classifiers of the evaluation on frozen features, each on the same features;
+ *     the first gives the reported linear top-1 (adam = the paper's linear evaluation)
  * @param probeLayers "last" (the backbone's features) or "all" (also each block's pooled output)
  */
 public record TrainConfig(
@@ -90,7 +90,7 @@ public record TrainConfig(
     String sharding,
     MethodKind method,
     HeadKind head,
-    ProbeKind probe,
+    List<ProbeKind> probes,
     String probeLayers) {
 
   /** Every key, with its default and description: the one place defaults live. */
@@ -189,8 +189,8 @@ public record TrainConfig(
           new ConfigKey(
               "probe",
               "adam",
-              "classifier of the evaluation on frozen features: adam (the paper's linear evaluation), lbfgs (logistic regression, L2 chosen on a validation split of the training set; Kolesnikov et al. 2019), sgd (momentum, 5x the linear epochs), mlp (one hidden layer)",
-              s -> ProbeKind.parse(s)),
+              "classifier(s) of the evaluation on frozen features, comma-separated, each on the same features (the first gives the linear top-1): adam (the paper's linear evaluation), lbfgs (logistic regression, L2 chosen on a validation split of the training set; Kolesnikov et al. 2019), sgd (momentum, 5x the linear epochs), mlp (one hidden layer)",
+              TrainConfig::probes),
           new ConfigKey(
               "probe-layers",
               "last",
@@ -312,8 +312,31 @@ public record TrainConfig(
         (String) v.get("sharding"),
         (MethodKind) v.get("method"),
         (HeadKind) v.get("head"),
-        (ProbeKind) v.get("probe"),
+        probeList(v.get("probe")),
         (String) v.get("probe-layers"));
+  }
+
+  /** The first probe: the one whose test top-1 is the run's linear top-1. */
+  public ProbeKind probe() {
+    return probes.get(0);
+  }
+
+  /** Parses a comma-separated list of probes, none twice. */
+  private static List<ProbeKind> probes(String text) {
+    List<ProbeKind> out = new java.util.ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      ProbeKind p = ProbeKind.parse(part);
+      if (out.contains(p)) {
+        throw new IllegalArgumentException("probe '" + p.id() + "' is listed twice");
+      }
+      out.add(p);
+    }
+    return List.copyOf(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<ProbeKind> probeList(Object parsed) {
+    return (List<ProbeKind>) parsed;
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -387,7 +410,7 @@ public record TrainConfig(
     m.put("sharding", sharding);
     m.put("method", method.id());
     m.put("head", head.id());
-    m.put("probe", probe.id());
+    m.put("probe", probes.stream().map(ProbeKind::id).collect(Collectors.joining(",")));
     m.put("probe-layers", probeLayers);
     return m;
   }

@@ -19,6 +19,7 @@ import org.relreason.model.eval.KnnMonitor;
 import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearConfig;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.eval.ProbeKind;
 import org.relreason.model.eval.Probes;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.method.Methods;
@@ -112,7 +113,9 @@ public final class TrainJob {
             config.asMap(),
             learned.linear,
             learned.layers,
-            random == null ? null : random.layers);
+            random == null ? null : random.layers,
+            learned.probes.isEmpty() ? null : learned.probes,
+            random == null || random.probes.isEmpty() ? null : random.probes);
     if (!config.resultFile().isEmpty()) {
       write(result, Path.of(config.resultFile()));
     }
@@ -137,9 +140,12 @@ public final class TrainJob {
    *
    * @param linear the probe's evaluation (null when linear-epochs is 0)
    * @param knn kNN-monitor top-1
-   * @param layers the probe on each block's pooled output ({@code probe-layers all}), else null
+   * @param layers every probe on each block's pooled output ({@code probe-layers all}), else null
+   * @param probes every configured probe on the backbone's features, the first being {@code linear}
+   *     (empty when linear-epochs is 0)
    */
-  public record Evaluation(LinearResult linear, Double knn, List<LayerResult> layers) {}
+  public record Evaluation(
+      LinearResult linear, Double knn, List<LayerResult> layers, List<LinearResult> probes) {}
 
   /** Tells the listener (dashboard, metrics) the scores as soon as they are known. */
   private static void report(
@@ -174,9 +180,11 @@ public final class TrainJob {
     FeatureExtractor fx = new FeatureExtractor(norm);
     FeatureSet ftrain = fx.extract(backbone, train);
     FeatureSet ftest = fx.extract(backbone, test);
-    LinearResult linear = null;
+    List<LinearResult> probes = new ArrayList<>();
     if (config.linearEpochs() > 0) {
-      linear = Probes.evaluate(config.probe(), linearConfig(config), ftrain, ftest);
+      for (ProbeKind p : config.probes()) {
+        probes.add(Probes.evaluate(p, linearConfig(config), ftrain, ftest));
+      }
     }
     double knn =
         new KnnMonitor(Math.min(config.knnK(), ftrain.n()), KnnMonitor.DEFAULT_TEMPERATURE)
@@ -185,10 +193,10 @@ public final class TrainJob {
     if (config.linearEpochs() > 0 && config.probeLayers().equals("all")) {
       layers = probeLayers(config, BlockFeatures.of(spec, backbone), fx, train, test);
     }
-    return new Evaluation(linear, knn, layers);
+    return new Evaluation(probes.isEmpty() ? null : probes.get(0), knn, layers, probes);
   }
 
-  /** The configured probe on each block's pooled output, first block first. */
+  /** Every configured probe on each block's pooled output, block by block. */
   static List<LayerResult> probeLayers(
       TrainConfig config,
       BlockFeatures blocks,
@@ -199,17 +207,19 @@ public final class TrainJob {
     List<FeatureSet> testBlocks = fx.extractBlocks(blocks, test);
     List<LayerResult> out = new ArrayList<>();
     for (int b = 0; b < trainBlocks.size(); b++) {
-      LinearResult r =
-          Probes.evaluate(
-              config.probe(), linearConfig(config), trainBlocks.get(b), testBlocks.get(b));
-      out.add(new LayerResult(b + 1, blocks.names().get(b), trainBlocks.get(b).d(), r));
-      LOG.info(
-          "{} probe, block {} ({}, {} features): top-1 {}",
-          config.probe().id(),
-          b + 1,
-          blocks.names().get(b),
-          trainBlocks.get(b).d(),
-          r.testTop1());
+      for (ProbeKind p : config.probes()) {
+        LinearResult r =
+            Probes.evaluate(p, linearConfig(config), trainBlocks.get(b), testBlocks.get(b));
+        out.add(new LayerResult(b + 1, blocks.names().get(b), trainBlocks.get(b).d(), r));
+        LOG.info(
+            "{} probe, block {} ({}, {} features): top-1 {} ({} s)",
+            p.id(),
+            b + 1,
+            blocks.names().get(b),
+            trainBlocks.get(b).d(),
+            r.testTop1(),
+            String.format("%.1f", r.seconds()));
+      }
     }
     return out;
   }

@@ -36,6 +36,9 @@ import org.relreason.model.eval.LinearResult;
  * @param linear the probe's whole result on the backbone's features (probe, chosen L2, …)
  * @param layers with {@code probe-layers all}: the probe on each block's pooled output, else null
  * @param randomLayers the same for the randomly initialised backbone (null unless both asked)
+ * @param probes every configured probe on the backbone's features, first = {@code linear} (with
+ *     their wall times: the probes' comparison of Kolesnikov et al. 2019)
+ * @param randomProbes the same for the randomly initialised backbone (null unless asked)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainResult(
@@ -63,7 +66,9 @@ public record TrainResult(
     Map<String, String> config,
     LinearResult linear,
     List<LayerResult> layers,
-    List<LayerResult> randomLayers) {
+    List<LayerResult> randomLayers,
+    List<LinearResult> probes,
+    List<LinearResult> randomProbes) {
 
   /** A result without the probe's details and per-layer scores. */
   public TrainResult(
@@ -112,6 +117,8 @@ public record TrainResult(
         phaseSeconds,
         backend,
         config,
+        null,
+        null,
         null,
         null,
         null);

@@ -61,6 +61,21 @@ class ProbesTest {
   }
 
   @Test
+  void featuresAreStandardisedWithTheTrainingSetsConstants() {
+    FeatureSet train =
+        new FeatureSet(new float[] {1, 10, 3, 10, 5, 10}, new int[] {0, 1, 0}, 3, 2, 2);
+    FeatureSet test = new FeatureSet(new float[] {7, 4}, new int[] {1}, 1, 2, 2);
+
+    LbfgsProbe.Standardizer z = LbfgsProbe.Standardizer.fit(train);
+
+    double sd = Math.sqrt(8.0 / 3);
+    assertThat(z.apply(train))
+        .containsExactly(new double[] {-2 / sd, 0, 0, 0, 2 / sd, 0}, within(1e-12));
+    // the constant feature keeps scale 1; the test set is moved by the training constants
+    assertThat(z.apply(test)).containsExactly(new double[] {4 / sd, -6}, within(1e-12));
+  }
+
+  @Test
   void validationSplitPartitionsTheTrainingRows() {
     int[][] split = LbfgsProbe.validationSplit(1000, 7);
     Set<Integer> fit = new HashSet<>();
