@@ -55,7 +55,8 @@ final class BenchmarkCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "JSON grid: {\"methods\": [...], \"backbones\": [...], \"datasets\": [...], \"seeds\": [...],"
-              + " \"protocols\": [...], \"settings\": {train config keys}}")
+              + " \"protocols\": [...], \"widths\": [...], \"probes\": [...], \"layers\":"
+              + " \"last|all\", \"settings\": {train config keys}}")
   Path gridFile;
 
   @Option(
@@ -85,6 +86,26 @@ final class BenchmarkCommand implements Callable<Integer> {
               + " finetune, fractions, retrieval, embedding (as eval --protocol, on the cell's"
               + " dataset and backbone)")
   String protocols;
+
+  @Option(
+      names = "--widths",
+      paramLabel = "LIST",
+      description = "backbone width multipliers k, a cell per width (default: 1)")
+  String widths;
+
+  @Option(
+      names = "--probes",
+      paramLabel = "LIST",
+      description =
+          "probes of the linear protocol, each on the same features of a cell: lbfgs, adam, sgd,"
+              + " mlp (default: adam, the paper's; the first gives linear_top1)")
+  String probes;
+
+  @Option(
+      names = "--layers",
+      paramLabel = "last|all",
+      description = "all = also each probe on each block's pooled output (default: last)")
+  String layers;
 
   @Option(
       names = "--set",
@@ -174,6 +195,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     put(m, "datasets", datasets);
     put(m, "seeds", seeds);
     put(m, "protocols", protocols);
+    put(m, "widths", widths);
+    put(m, "probes", probes);
+    put(m, "layers", layers);
     return m;
   }
 

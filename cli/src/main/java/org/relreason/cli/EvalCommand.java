@@ -10,6 +10,7 @@ import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
 import org.relreason.model.eval.EvalData;
 import org.relreason.model.eval.EvalProtocols;
+import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearConfig;
 import org.relreason.model.eval.Protocol;
 import org.relreason.model.eval.ProtocolConfig;
@@ -54,6 +55,22 @@ final class EvalCommand implements Callable<Integer> {
   String linearEpochs;
 
   @Option(
+      names = "--probe",
+      paramLabel = "lbfgs|adam|sgd|mlp",
+      description =
+          "classifier on the frozen features: adam (the paper's linear evaluation, default),"
+              + " lbfgs (logistic regression, L2 chosen on a validation split of the training"
+              + " set), sgd (momentum, long schedule), mlp (one hidden layer)")
+  String probe;
+
+  @Option(
+      names = "--probe-layers",
+      paramLabel = "last|all",
+      description =
+          "last = probe the backbone's features (default); all = also each block's pooled output")
+  String probeLayers;
+
+  @Option(
       names = "--eval-train-limit",
       paramLabel = "N",
       description = "training images used (0 = all)")
@@ -78,6 +95,8 @@ final class EvalCommand implements Callable<Integer> {
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "data-dir", dataDir);
     put(values, "linear-epochs", linearEpochs);
+    put(values, "probe", probe);
+    put(values, "probe-layers", probeLayers);
     put(values, "eval-train-limit", evalTrainLimit);
     put(values, "eval-test-limit", evalTestLimit);
     TrainConfig config = TrainConfig.of(values);
@@ -86,20 +105,33 @@ final class EvalCommand implements Callable<Integer> {
     model.setParams(c.params());
     TrainJob.Evaluation e = TrainJob.evaluate(config, model.backbone());
     System.out.printf(
-        "checkpoint %s (step %d): linear top-1 %s, kNN top-1 %.4f%n",
+        "checkpoint %s (step %d): %s top-1 %s, kNN top-1 %.4f%n",
         checkpoint,
         c.globalStep(),
+        probeName(config),
         e.linear() == null ? "n/a" : String.format("%.4f", e.linear().testTop1()),
         e.knn());
+    if (e.layers() != null) {
+      for (LayerResult l : e.layers()) {
+        System.out.printf(
+            "  block %d (%s, %d features): %s top-1 %.4f%n",
+            l.layer(), l.name(), l.featureSize(), probeName(config), l.result().testTop1());
+      }
+    }
     return 0;
   }
 
   /** {@code eval --protocol P}: the backbone of the checkpoint through one protocol. */
   private int runProtocol() throws Exception {
     Protocol p = protocolOptions.protocol();
+    if (probeLayers != null && !probeLayers.equals("last")) {
+      throw new IllegalArgumentException(
+          "--probe-layers " + probeLayers + ": only without --protocol (eval's own evaluation)");
+    }
     Checkpoint c = CheckpointStore.load(checkpoint);
     Map<String, String> values = new LinkedHashMap<>(c.config());
     put(values, "linear-epochs", linearEpochs);
+    put(values, "probe", probe);
     put(values, "eval-train-limit", evalTrainLimit);
     put(values, "eval-test-limit", evalTestLimit);
     String evalDataset = protocolOptions.dataset(p, c.config().get("dataset"));
@@ -119,10 +151,12 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--linear-epochs must be >= 1 for a protocol");
     }
     ProtocolConfig settings =
-        protocolOptions.config(
-            p,
-            LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
-            config.seed());
+        protocolOptions
+            .config(
+                p,
+                LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
+                config.seed())
+            .withProbe(config.probe());
     ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
     PretrainModel model = Methods.build(config, probe);
     model.setParams(c.params());
@@ -186,6 +220,13 @@ final class EvalCommand implements Callable<Integer> {
     }
     b.append(String.format(" (%.1f s)", r.seconds()));
     return b.toString();
+  }
+
+  /** "linear" for the paper's probe, else e.g. "lbfgs probe". */
+  static String probeName(TrainConfig config) {
+    return config.probe() == org.relreason.model.eval.ProbeKind.ADAM
+        ? "linear"
+        : config.probe().id() + " probe";
   }
 
   private static void put(Map<String, String> m, String key, String value) {

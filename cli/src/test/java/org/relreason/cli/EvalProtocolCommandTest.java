@@ -95,6 +95,87 @@ class EvalProtocolCommandTest {
   }
 
   @Test
+  void probeFlagChoosesTheClassifierOnTheFrozenFeatures() throws Exception {
+    CliRun lbfgs = eval("--probe", "lbfgs");
+    assertThat(lbfgs.exit()).as(lbfgs.err()).isZero();
+    assertThat(lbfgs.out()).contains("lbfgs probe top-1 0.");
+    CliRun adam = eval("--linear-epochs", "2");
+    assertThat(adam.out()).contains("linear top-1 0.");
+    Path json = dir.resolve("linear-lbfgs.json");
+    CliRun protocol =
+        eval("--protocol", "linear", "--probe", "lbfgs", "--result-file", json.toString());
+    assertThat(protocol.exit()).as(protocol.err()).isZero();
+    assertThat(new ObjectMapper().readTree(json.toFile()).get("linear_top1").asDouble())
+        .isBetween(0.1, 1.0);
+    assertThat(eval("--probe", "newton").err()).contains("'probe'").contains("lbfgs, adam");
+  }
+
+  @Test
+  void probeLayersAllProbesEveryBlockOfConv4() throws Exception {
+    CliRun r = eval("--probe-layers", "all", "--linear-epochs", "2");
+    assertThat(r.exit()).as(r.err()).isZero();
+    // width 0.5: Conv-4's blocks have 4, 8, 16, 32 channels
+    assertThat(r.out())
+        .contains("block 1 (block1_relu, 4 features): linear top-1 0.")
+        .contains("block 2 (block2_relu, 8 features)")
+        .contains("block 3 (block3_relu, 16 features)")
+        .contains("block 4 (block4_relu, 32 features)")
+        .doesNotContain("block 5");
+    assertThat(eval("--protocol", "linear", "--probe-layers", "all").err())
+        .contains("--probe-layers all: only without --protocol");
+  }
+
+  @Test
+  void trainWritesEachLayersProbeIntoItsResult() throws Exception {
+    Path json = dir.resolve("layers.json");
+    CliRun r =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--method",
+            "random",
+            "--backbone",
+            "resnet8",
+            "--width",
+            "0.5",
+            "--eval-train-limit",
+            "120",
+            "--eval-test-limit",
+            "40",
+            "--linear-epochs",
+            "2",
+            "--probe",
+            "lbfgs",
+            "--probe-layers",
+            "all",
+            "--knn-k",
+            "10",
+            "--result-file",
+            json.toString(),
+            "--dashboard-port",
+            "0");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode j = new ObjectMapper().readTree(json.toFile());
+    assertThat(j.get("linear").get("probe").asText()).isEqualTo("lbfgs");
+    assertThat(j.get("linear").get("l2").asDouble()).isPositive();
+    assertThat(j.get("linear").get("l2_search")).hasSize(6);
+    JsonNode layers = j.get("layers");
+    assertThat(layers).hasSize(3);
+    for (int s = 0; s < 3; s++) {
+      // ResNet-8 at width 0.5: stages of 8, 16, 32 channels
+      assertThat(layers.get(s).get("layer").asInt()).isEqualTo(s + 1);
+      assertThat(layers.get(s).get("name").asText()).isEqualTo("stage" + (s + 1) + "_block1_relu");
+      assertThat(layers.get(s).get("feature_size").asInt()).isEqualTo(8 << s);
+      assertThat(layers.get(s).get("result").get("test_top1").asDouble()).isBetween(0.0, 1.0);
+    }
+    // the last stage is the backbone's feature vector (read by two paths that agree to ~1e-6):
+    // the same probe on it may differ by at most one of the 40 test images
+    assertThat(layers.get(2).get("result").get("test_top1").asDouble())
+        .isCloseTo(j.get("linear_top1").asDouble(), org.assertj.core.api.Assertions.within(0.0251));
+  }
+
+  @Test
   void badFlagsAreNamed() throws Exception {
     assertThat(eval("--protocol", "bogus").err()).contains("--protocol").contains("retrieval");
     assertThat(eval("--picture", "x.png").err()).contains("--picture: only valid with --protocol");

@@ -427,7 +427,15 @@ public final class CoordinatorVerticle extends VerticleBase {
               + hello.getModelConfigHash()
               + " differs from the run's "
               + configHash
-              + " (compare the model-defining config keys)";
+              + " (compare the model-defining config keys; worker: width "
+              + hello.getBackboneWidth()
+              + ", representation size "
+              + hello.getRepresentationSize()
+              + "; run: width "
+              + config.width()
+              + ", representation size "
+              + config.representationSize()
+              + ")";
     } else if (!Addresses.isValidWorkerId(id)) {
       refusal = "worker id '" + id + "' is not 1-128 characters of [A-Za-z0-9_-]";
     } else if (members.containsKey(id) || joining.contains(id)) {

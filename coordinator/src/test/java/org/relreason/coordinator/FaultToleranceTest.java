@@ -273,7 +273,30 @@ class FaultToleranceTest {
                     .await())
         .hasMessageContaining("MODEL_CONFIG_MISMATCH")
         .hasMessageContaining(ModelConfigHash.of(wider))
-        .hasMessageContaining(ModelConfigHash.of(CONFIG));
+        .hasMessageContaining(ModelConfigHash.of(CONFIG))
+        .hasMessageContaining("worker: width 0.5, representation size 0")
+        .hasMessageContaining("run: width " + CONFIG.width() + ", representation size 0");
+    assertThat(c.faults().refused()).isEqualTo(1);
+    ctx.completeNow();
+  }
+
+  @Test
+  void workerWithAnotherRepresentationSizeIsRefusedNamingBothValues(
+      Vertx vertx, VertxTestContext ctx) {
+    CoordinatorVerticle c =
+        start(vertx, options(1, ShardingMode.IMAGES), 0, List.of(), new ArrayList<>());
+    Map<String, String> other = new HashMap<>(CONFIG.modelDefiningKeys());
+    other.put("representation-size", "16");
+    TrainConfig sized = TrainConfig.of(other);
+    assertThatThrownBy(
+            () ->
+                vertx
+                    .deployVerticle(
+                        new WorkerVerticle(WorkerOptions.of("w-sized"), sized, SET, Reference.NORM))
+                    .await())
+        .hasMessageContaining("MODEL_CONFIG_MISMATCH")
+        .hasMessageContaining("worker: width " + CONFIG.width() + ", representation size 16")
+        .hasMessageContaining("run: width " + CONFIG.width() + ", representation size 0");
     assertThat(c.faults().refused()).isEqualTo(1);
     ctx.completeNow();
   }

@@ -92,5 +92,8 @@ class MethodSupportTest {
     assertThat(ModelConfigHash.of(with("head", "dot")))
         .isNotEqualTo(ModelConfigHash.of(with("head", "encoder-dot")));
     assertThat(ModelConfigHash.of(with("workers", "3"))).isEqualTo(base);
+    assertThat(ModelConfigHash.of(with("width", "2"))).isNotEqualTo(base);
+    assertThat(ModelConfigHash.of(with("representation-size", "32"))).isNotEqualTo(base);
+    assertThat(ModelConfigHash.of(with("probe", "lbfgs"))).isEqualTo(base);
   }
 }

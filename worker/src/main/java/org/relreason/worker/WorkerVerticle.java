@@ -134,6 +134,8 @@ public final class WorkerVerticle extends VerticleBase {
             .setModelConfigHash(ModelConfigHash.of(config))
             .addSupportedProtocolVersions(Validation.PROTOCOL_VERSION)
             .setSoftwareVersion("0.1.0-SNAPSHOT")
+            .setBackboneWidth(config.width())
+            .setRepresentationSize(config.representationSize())
             .build();
     observer.onMessage(Direction.SENT, Kind.CONTROL, hello.getSerializedSize());
     DeliveryOptions delivery = new DeliveryOptions();

@@ -114,9 +114,12 @@ public final class BenchmarkRunner {
     Set<String> keys = new LinkedHashSet<>(new TreeMap<>(saved).keySet());
     keys.addAll(new TreeMap<>(wanted).keySet());
     List<String> diff = new ArrayList<>();
+    // A cell saved before a key existed was computed with that key's default.
+    Map<String, String> defaults = TrainConfig.defaults().asMap();
     for (String k : keys) {
-      if (!IGNORED_KEYS.contains(k) && !java.util.Objects.equals(saved.get(k), wanted.get(k))) {
-        diff.add("'" + k + "' saved " + saved.get(k) + ", requested " + wanted.get(k));
+      String was = saved.containsKey(k) ? saved.get(k) : defaults.get(k);
+      if (!IGNORED_KEYS.contains(k) && !java.util.Objects.equals(was, wanted.get(k))) {
+        diff.add("'" + k + "' saved " + was + ", requested " + wanted.get(k));
       }
     }
     return diff;
@@ -129,6 +132,7 @@ public final class BenchmarkRunner {
     Instant started = Instant.now();
     long t0 = System.nanoTime();
     List<CellResult> results = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     int total = plan.size();
     int index = 0;
     int computed = 0;
@@ -150,6 +154,7 @@ public final class BenchmarkRunner {
         }
       }
       results.add(r);
+      cells.add(cell);
       listener.cellFinished(cell, r, index, total);
       index++;
       report =
@@ -162,6 +167,7 @@ public final class BenchmarkRunner {
               failed,
               results);
       write(report);
+      BenchmarkFigures.write(spec, cells, results, out);
     }
     if (report == null) {
       report = report(started, 0, true, 0, 0, 0, results);
@@ -189,7 +195,7 @@ public final class BenchmarkRunner {
           new CellResult(
               cell.name(),
               cell.method().id(),
-              cell.backbone().id(),
+              cell.backboneLabel(),
               cell.dataset(),
               cell.seed(),
               CellResult.DONE,
@@ -210,7 +216,7 @@ public final class BenchmarkRunner {
           new CellResult(
               cell.name(),
               cell.method().id(),
-              cell.backbone().id(),
+              cell.backboneLabel(),
               cell.dataset(),
               cell.seed(),
               CellResult.FAILED,
@@ -270,8 +276,13 @@ public final class BenchmarkRunner {
     List<Cell.Group> groups = new ArrayList<>();
     for (String d : spec.datasets()) {
       for (var b : spec.backbones()) {
-        for (var m : spec.methods()) {
-          groups.add(new Cell(m, b, d, 0).group());
+        for (Double w :
+            spec.widths().isEmpty()
+                ? java.util.Collections.<Double>singletonList(null)
+                : spec.widths()) {
+          for (var m : spec.methods()) {
+            groups.add(new Cell(m, b, d, 0, w).group());
+          }
         }
       }
     }

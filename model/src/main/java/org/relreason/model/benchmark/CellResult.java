@@ -11,7 +11,8 @@ import java.util.TreeMap;
  *
  * @param cell the cell's name ({@link Cell#name()})
  * @param method method id
- * @param backbone backbone id
+ * @param backbone backbone label: its id, with " x<k>" for a width k other than 1 ({@link
+ *     Cell#backboneLabel()})
  * @param dataset dataset name
  * @param seed seed
  * @param status {@link #DONE} or {@link #FAILED}

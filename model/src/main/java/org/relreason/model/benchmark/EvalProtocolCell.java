@@ -79,7 +79,8 @@ final class EvalProtocolCell implements Protocol {
                 defaults.embeddingPoints(),
                 defaults.tsne(),
                 null)
-            .withPicture(drawsPicture() ? cellDir.resolve(id() + ".png") : null);
+            .withPicture(drawsPicture() ? cellDir.resolve(id() + ".png") : null)
+            .withProbe(config.probe());
     Files.createDirectories(cellDir);
     return metrics(EvalProtocols.run(protocol, model.backbone(), data, settings));
   }

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
+import org.relreason.model.eval.ProbeKind;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.BackboneKind;
 
@@ -36,6 +37,12 @@ import org.relreason.model.nn.BackboneKind;
  * @param seeds seeds (averaged over)
  * @param protocols evaluation protocols (see {@link Protocols})
  * @param settings shared {@link TrainConfig} keys and values, as given
+ * @param widths backbone width multipliers k (a cell per width; Kolesnikov et al. 2019); empty = no
+ *     widths axis (the settings' width, cell names without it)
+ * @param probes the probes of the linear protocol, all on the same features of a cell (the first
+ *     gives {@code linear_top1}; each gives {@code <probe>_top1})
+ * @param layers {@code last}, or {@code all}: also each probe on each block's pooled output ({@code
+ *     <probe>_layer<b>_top1})
  */
 public record GridSpec(
     List<MethodKind> methods,
@@ -43,7 +50,10 @@ public record GridSpec(
     List<String> datasets,
     List<Long> seeds,
     List<String> protocols,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    List<Double> widths,
+    List<ProbeKind> probes,
+    String layers) {
 
   /** The list keys of a grid, with their defaults ("" = required). */
   public static final Map<String, String> LIST_KEYS = listKeys();
@@ -58,6 +68,8 @@ public record GridSpec(
           "backbone", "it is a grid dimension: use backbones",
           "dataset", "it is a grid dimension: use datasets",
           "seed", "it is a grid dimension: use seeds",
+          "probe", "it is a grid axis: use probes",
+          "probe-layers", "it is a grid axis: use layers",
           "checkpoint-dir", "each cell checkpoints to OUT/cells/<cell>/checkpoints",
           "result-file", "each cell writes OUT/cells/<cell>/train-result.json");
 
@@ -74,6 +86,28 @@ public record GridSpec(
     seeds = List.copyOf(seeds);
     protocols = List.copyOf(protocols);
     settings = Map.copyOf(new TreeMap<>(settings));
+    widths = List.copyOf(widths);
+    probes = List.copyOf(probes);
+  }
+
+  /** A grid of width 1, the paper's probe and the last layer only. */
+  public GridSpec(
+      List<MethodKind> methods,
+      List<BackboneKind> backbones,
+      List<String> datasets,
+      List<Long> seeds,
+      List<String> protocols,
+      Map<String, String> settings) {
+    this(
+        methods,
+        backbones,
+        datasets,
+        seeds,
+        protocols,
+        settings,
+        List.of(),
+        List.of(ProbeKind.ADAM),
+        "last");
   }
 
   private static Map<String, String> listKeys() {
@@ -83,6 +117,9 @@ public record GridSpec(
     m.put("datasets", "fashion-mnist");
     m.put("seeds", "1");
     m.put("protocols", "linear");
+    m.put("widths", "-");
+    m.put("probes", "adam");
+    m.put("layers", "last");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -114,7 +151,10 @@ public record GridSpec(
             items(l, "datasets", GridSpec::dataset),
             items(l, "seeds", GridSpec::seed),
             items(l, "protocols", s -> Protocols.get(s).id()),
-            settings);
+            settings,
+            l.get("widths").equals("-") ? List.of() : items(l, "widths", GridSpec::width),
+            items(l, "probes", ProbeKind::parse),
+            layers(l.get("layers")));
     spec.validateSettings();
     return spec;
   }
@@ -222,6 +262,20 @@ public record GridSpec(
     return name;
   }
 
+  /** A width multiplier, in the range the config key 'width' accepts. */
+  private static Double width(String text) {
+    return TrainConfig.of(Map.of("width", text)).width();
+  }
+
+  private static String layers(String text) {
+    String t = text.trim();
+    if (!t.equals("last") && !t.equals("all")) {
+      throw new ConfigException(
+          "grid key 'layers': value '" + t + "' is invalid: expected last or all");
+    }
+    return t;
+  }
+
   private static Long seed(String text) {
     try {
       return Long.parseLong(text);
@@ -232,6 +286,12 @@ public record GridSpec(
 
   /** Refuses per-cell keys and parses the shared settings once (errors name the key). */
   private void validateSettings() {
+    if (!widths.isEmpty() && settings.containsKey("width")) {
+      throw new ConfigException(
+          "setting 'width="
+              + settings.get("width")
+              + "' is not allowed beside the grid key 'widths': one or the other");
+    }
     for (String key : settings.keySet()) {
       String why = PER_CELL.get(key);
       if (why != null) {
@@ -248,8 +308,11 @@ public record GridSpec(
     for (long seed : seeds) {
       for (String dataset : datasets) {
         for (BackboneKind backbone : backbones) {
-          for (MethodKind method : methods) {
-            out.add(new Cell(method, backbone, dataset, seed));
+          for (Double width :
+              widths.isEmpty() ? java.util.Collections.<Double>singletonList(null) : widths) {
+            for (MethodKind method : methods) {
+              out.add(new Cell(method, backbone, dataset, seed, width));
+            }
           }
         }
       }
@@ -270,6 +333,11 @@ public record GridSpec(
     v.put("backbone", cell.backbone().id());
     v.put("dataset", cell.dataset());
     v.put("seed", Long.toString(cell.seed()));
+    if (cell.width() != null) {
+      v.put("width", Double.toString(cell.width()));
+    }
+    v.put("probe", String.join(",", probes.stream().map(ProbeKind::id).toList()));
+    v.put("probe-layers", layers);
     v.put("checkpoint-dir", cellDir.resolve("checkpoints").toString());
     v.put("result-file", "");
     try {
@@ -287,6 +355,9 @@ public record GridSpec(
     m.put("datasets", datasets);
     m.put("seeds", seeds);
     m.put("protocols", protocols);
+    m.put("widths", widths);
+    m.put("probes", probes.stream().map(ProbeKind::id).toList());
+    m.put("layers", layers);
     m.put(SETTINGS, new TreeMap<>(settings));
     return m;
   }

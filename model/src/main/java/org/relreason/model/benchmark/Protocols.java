@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.eval.LayerResult;
+import org.relreason.model.eval.LinearResult;
 import org.relreason.model.train.TrainResult;
 
 /**
@@ -39,9 +41,29 @@ public final class Protocols {
           if (r.knnTop1() != null) {
             m.put(KNN_TOP1, r.knnTop1());
           }
+          if (r.probes() != null) {
+            for (LinearResult p : r.probes()) {
+              m.put(probeMetric(p.probe()), p.testTop1());
+            }
+          }
+          if (r.layers() != null) {
+            for (LayerResult l : r.layers()) {
+              m.put(layerMetric(l.result().probe(), l.layer()), l.result().testTop1());
+            }
+          }
           return m;
         }
       };
+
+  /** Metric of one probe on the backbone's features: {@code <probe>_top1}. */
+  public static String probeMetric(String probe) {
+    return probe + "_top1";
+  }
+
+  /** Metric of one probe on block {@code layer} (1 = first): {@code <probe>_layer<b>_top1}. */
+  public static String layerMetric(String probe, int layer) {
+    return probe + "_layer" + layer + "_top1";
+  }
 
   private static final Map<String, Protocol> ALL = new LinkedHashMap<>();
 
@@ -81,6 +103,10 @@ public final class Protocols {
     return switch (metric) {
       case LINEAR_TOP1 -> "Linear evaluation, top-1 (%)";
       case KNN_TOP1 -> "kNN monitor (k = knn-k, cosine), top-1 (%)";
+      case "lbfgs_top1" -> "L-BFGS logistic-regression probe, top-1 (%)";
+      case "adam_top1" -> "Adam softmax probe (the paper's linear evaluation), top-1 (%)";
+      case "sgd_top1" -> "SGD-momentum softmax probe, top-1 (%)";
+      case "mlp_top1" -> "MLP probe, top-1 (%)";
       default -> metric + " (%)";
     };
   }

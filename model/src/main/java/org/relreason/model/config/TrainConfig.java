@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.relreason.model.eval.ProbeKind;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
@@ -28,6 +29,7 @@ import org.relreason.model.train.LearningRateSchedule;
  * @param dataDir directory holding the dataset's official files
  * @param backbone backbone architecture
  * @param width backbone width multiplier
+ * @param representationSize size of the linear layer after the backbone's pooling (0 = none)
  * @param k augmented views per image (K)
  * @param m images per minibatch (M)
  * @param epochs pre-training epochs
@@ -58,12 +60,16 @@ import org.relreason.model.train.LearningRateSchedule;
  * @param warmupSteps steps of linear learning-rate warm-up (0 = none)
  * @param weightDecay decoupled weight decay λ of AdamW (0 = plain Adam, the paper's)
  * @param gradClip maximum global L2 norm of the gradient (0 = no clipping, the paper's)
+ * @param probes the classifiers of the evaluation on frozen features, each on the same features;
+ *     the first gives the reported linear top-1 (adam = the paper's linear evaluation)
+ * @param probeLayers "last" (the backbone's features) or "all" (also each block's pooled output)
  */
 public record TrainConfig(
     String dataset,
     String dataDir,
     BackboneKind backbone,
     double width,
+    int representationSize,
     int k,
     int m,
     int epochs,
@@ -92,7 +98,9 @@ public record TrainConfig(
     LearningRateSchedule.Kind lrSchedule,
     long warmupSteps,
     double weightDecay,
-    double gradClip) {
+    double gradClip,
+    List<ProbeKind> probes,
+    String probeLayers) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -122,6 +130,11 @@ public record TrainConfig(
               "1",
               "backbone width multiplier (Kolesnikov et al. 2019)",
               ConfigKey.real(0.0625, 16)),
+          new ConfigKey(
+              "representation-size",
+              "0",
+              "size of an extra linear layer after the backbone's pooling, fixing the representation's size apart from the width (Kolesnikov et al. 2019); 0 = none",
+              ConfigKey.integer(0, 1 << 16)),
           new ConfigKey(
               "k",
               "4",
@@ -182,6 +195,21 @@ public record TrainConfig(
               "100",
               "epochs of the linear evaluation (Adam 1e-3, batch 128)",
               ConfigKey.integer(0, 10_000)),
+          new ConfigKey(
+              "probe",
+              "adam",
+              "classifier(s) of the evaluation on frozen features, comma-separated, each on the same features (the first gives the linear top-1): adam (the paper's linear evaluation), lbfgs (logistic regression, L2 chosen on a validation split of the training set; Kolesnikov et al. 2019), sgd (momentum, 5x the linear epochs), mlp (one hidden layer)",
+              TrainConfig::probes),
+          new ConfigKey(
+              "probe-layers",
+              "last",
+              "last = probe the backbone's features; all = also probe each block's globally average-pooled output (Conv-4: 4 blocks, CIFAR ResNets: 3 stages)",
+              s -> {
+                if (!s.equals("last") && !s.equals("all")) {
+                  throw new IllegalArgumentException("expected last or all");
+                }
+                return s;
+              }),
           new ConfigKey(
               "eval-train-limit",
               "0",
@@ -300,6 +328,7 @@ public record TrainConfig(
         dataDir,
         (BackboneKind) v.get("backbone"),
         (Double) v.get("width"),
+        intOf(v, "representation-size"),
         intOf(v, "k"),
         intOf(v, "m"),
         intOf(v, "epochs"),
@@ -328,7 +357,32 @@ public record TrainConfig(
         (LearningRateSchedule.Kind) v.get("lr-schedule"),
         (Long) v.get("warmup-steps"),
         (Double) v.get("weight-decay"),
-        (Double) v.get("grad-clip"));
+        (Double) v.get("grad-clip"),
+        probeList(v.get("probe")),
+        (String) v.get("probe-layers"));
+  }
+
+  /** The first probe: the one whose test top-1 is the run's linear top-1. */
+  public ProbeKind probe() {
+    return probes.get(0);
+  }
+
+  /** Parses a comma-separated list of probes, none twice. */
+  private static List<ProbeKind> probes(String text) {
+    List<ProbeKind> out = new java.util.ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      ProbeKind p = ProbeKind.parse(part);
+      if (out.contains(p)) {
+        throw new IllegalArgumentException("probe '" + p.id() + "' is listed twice");
+      }
+      out.add(p);
+    }
+    return List.copyOf(out);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<ProbeKind> probeList(Object parsed) {
+    return (List<ProbeKind>) parsed;
   }
 
   private static int intOf(Map<String, Object> v, String key) {
@@ -376,6 +430,7 @@ public record TrainConfig(
     m.put("data-dir", dataDir);
     m.put("backbone", backbone.id());
     m.put("width", Double.toString(width));
+    m.put("representation-size", Integer.toString(representationSize));
     m.put("k", Integer.toString(k));
     m.put("m", Integer.toString(this.m));
     m.put("epochs", Integer.toString(epochs));
@@ -405,6 +460,8 @@ public record TrainConfig(
     m.put("warmup-steps", Long.toString(warmupSteps));
     m.put("weight-decay", Double.toString(weightDecay));
     m.put("grad-clip", Double.toString(gradClip));
+    m.put("probe", probes.stream().map(ProbeKind::id).collect(Collectors.joining(",")));
+    m.put("probe-layers", probeLayers);
     return m;
   }
 
@@ -424,6 +481,8 @@ public record TrainConfig(
             "epochs",
             "max-steps",
             "linear-epochs",
+            "probe",
+            "probe-layers",
             "eval-train-limit",
             "eval-test-limit",
             "knn-k",

@@ -114,7 +114,7 @@ public final class EvalProtocols {
     FeatureExtractor fx = new FeatureExtractor(data.normalization());
     FeatureSet train = fx.extract(backbone, data.train());
     FeatureSet test = fx.extract(backbone, data.test());
-    return new LinearEvaluator(config.linear()).evaluate(train, test).testTop1();
+    return Probes.evaluate(config.probe(), config.linear(), train, test).testTop1();
   }
 
   private static void fineTune(Backbone backbone, EvalData data, ProtocolConfig config, Builder r) {
@@ -141,8 +141,7 @@ public final class EvalProtocols {
           LabelFractions.select(
               train.labels(), train.numClasses(), fraction, config.linear().seed());
       double linear =
-          new LinearEvaluator(config.linear())
-              .evaluate(LabelFractions.subset(train, kept), test)
+          Probes.evaluate(config.probe(), config.linear(), LabelFractions.subset(train, kept), test)
               .testTop1();
       Double ft = null;
       if (config.fineTuneFractions()) {

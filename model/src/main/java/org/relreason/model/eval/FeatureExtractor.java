@@ -1,5 +1,7 @@
 package org.relreason.model.eval;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -7,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.nn.BlockFeatures;
 
 /**
  * Computes the features of a frozen backbone over a labelled image set, once, for the evaluators.
@@ -76,6 +79,50 @@ public final class FeatureExtractor {
       System.arraycopy(batch, 0, features, from * d, batch.length);
     }
     return features;
+  }
+
+  /**
+   * The pooled output of every block ({@link BlockFeatures}) of every image of a labelled set, one
+   * feature set per block, first block first.
+   */
+  public List<FeatureSet> extractBlocks(BlockFeatures blocks, ImageSet images) {
+    Objects.requireNonNull(blocks, "blocks");
+    check(images);
+    if (!images.labeled()) {
+      throw new IllegalArgumentException(images.name() + " has no labels: cannot evaluate on it");
+    }
+    List<float[]> features = new ArrayList<>();
+    int[] sizes = new int[blocks.count()];
+    for (int from = 0; from < images.size(); from += batchSize) {
+      int to = Math.min(images.size(), from + batchSize);
+      INDArray input =
+          Nd4j.createFromArray(normalized(images, normalization, from, to))
+              .reshape('c', to - from, images.channels(), images.height(), images.width());
+      List<INDArray> pooled = blocks.forward(input);
+      for (int b = 0; b < pooled.size(); b++) {
+        INDArray asFloat = pooled.get(b).castTo(DataType.FLOAT);
+        if (from == 0) {
+          sizes[b] = (int) asFloat.size(1);
+          features.add(new float[Math.multiplyExact(images.size(), sizes[b])]);
+        }
+        float[] values = NdArrays.rowMajor(asFloat);
+        System.arraycopy(values, 0, features.get(b), from * sizes[b], values.length);
+        NdArrays.release(asFloat);
+        NdArrays.release(pooled.get(b));
+      }
+      NdArrays.release(input);
+    }
+    List<FeatureSet> out = new ArrayList<>();
+    for (int b = 0; b < sizes.length; b++) {
+      out.add(
+          new FeatureSet(
+              features.get(b),
+              images.labels().clone(),
+              images.size(),
+              sizes[b],
+              images.numClasses()));
+    }
+    return out;
   }
 
   private void check(ImageSet images) {

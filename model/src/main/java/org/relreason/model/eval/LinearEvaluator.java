@@ -40,20 +40,17 @@ public final class LinearEvaluator {
     double trainTop1 = model.accuracy(trainX, train.labels());
     double testTop1 = model.accuracy(LinearSoftmax.widen(test.features()), test.labels());
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new LinearResult(testTop1, trainTop1, loss, config.epochs(), seconds);
+    return new LinearResult(testTop1, trainTop1, loss, config.epochs(), seconds, ProbeKind.ADAM);
   }
 
   /** Runs all epochs; returns the mean loss of the last one. */
   private double train(LinearSoftmax model, double[] x, int[] labels, SplittableRandom shuffler) {
     Adam adam = new Adam(config, model.params().length);
     double[] grad = new double[model.params().length];
-    int[] order = new int[labels.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
+    int[] order = Minibatches.identity(labels.length);
     double epochLoss = Double.NaN;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      shuffle(order, shuffler);
+      Minibatches.shuffle(order, shuffler);
       double sum = 0;
       for (int from = 0; from < order.length; from += config.batchSize()) {
         int to = Math.min(order.length, from + config.batchSize());
@@ -63,15 +60,5 @@ public final class LinearEvaluator {
       epochLoss = sum / order.length;
     }
     return epochLoss;
-  }
-
-  /** Fisher-Yates, continuing from the previous epoch's order (as a DataLoader reshuffles). */
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int tmp = a[i];
-      a[i] = a[j];
-      a[j] = tmp;
-    }
   }
 }

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param embeddingPoints test images embedded by t-SNE, at least 10 (t-SNE here is O(n²))
  * @param tsne t-SNE settings
  * @param picture where the protocol's PNG goes (retrieval, embedding), or null for none
+ * @param probe the classifier of the linear protocols (linear, transfer, grain, fractions) on
+ *     frozen features; {@link ProbeKind#ADAM} is the paper's
  */
 public record ProtocolConfig(
     LinearConfig linear,
@@ -29,10 +31,12 @@ public record ProtocolConfig(
     int pictureQueries,
     int embeddingPoints,
     Embedding2d.Settings tsne,
-    Path picture) {
+    Path picture,
+    ProbeKind probe) {
 
   public ProtocolConfig {
     Objects.requireNonNull(linear, "linear");
+    Objects.requireNonNull(probe, "probe");
     Objects.requireNonNull(fineTune, "fineTune");
     Objects.requireNonNull(tsne, "tsne");
     fractions = List.copyOf(fractions);
@@ -50,6 +54,32 @@ public record ProtocolConfig(
     if (embeddingPoints < 10) {
       throw new IllegalArgumentException("embedding points must be >= 10, got " + embeddingPoints);
     }
+  }
+
+  /** Settings with the paper's probe ({@link ProbeKind#ADAM}). */
+  public ProtocolConfig(
+      LinearConfig linear,
+      FineTuneConfig fineTune,
+      List<Double> fractions,
+      boolean fineTuneFractions,
+      int retrievalK,
+      int retrievalQueries,
+      int pictureQueries,
+      int embeddingPoints,
+      Embedding2d.Settings tsne,
+      Path picture) {
+    this(
+        linear,
+        fineTune,
+        fractions,
+        fineTuneFractions,
+        retrievalK,
+        retrievalQueries,
+        pictureQueries,
+        embeddingPoints,
+        tsne,
+        picture,
+        ProbeKind.ADAM);
   }
 
   /**
@@ -83,6 +113,23 @@ public record ProtocolConfig(
         pictureQueries,
         embeddingPoints,
         tsne,
-        file);
+        file,
+        probe);
+  }
+
+  /** These settings with another probe. */
+  public ProtocolConfig withProbe(ProbeKind newProbe) {
+    return new ProtocolConfig(
+        linear,
+        fineTune,
+        fractions,
+        fineTuneFractions,
+        retrievalK,
+        retrievalQueries,
+        pictureQueries,
+        embeddingPoints,
+        tsne,
+        picture,
+        newProbe);
   }
 }

@@ -35,7 +35,8 @@ public final class Methods {
     BackboneSpec spec =
         new BackboneSpec(
             config.backbone(), config.width(), train.channels(), train.height(), train.width());
-    Backbone backbone = Backbones.buildFast(spec, seed, DataType.FLOAT);
+    Backbone backbone =
+        Backbones.buildFast(spec, config.representationSize(), seed, DataType.FLOAT);
     // the head's seed as the relation head's (seed + 1), mixed by method so heads differ
     long headSeed = Seeds.mix(seed + 1, method.ordinal());
     return switch (method) {
@@ -74,7 +75,9 @@ public final class Methods {
             + config.method().id()
             + "' needs the backbone's local feature map, which backbone '"
             + config.backbone().id()
-            + "' does not expose (supported: conv4)");
+            + "' does not expose (supported: conv4"
+            + (config.representationSize() > 0 ? ", without representation-size" : "")
+            + ")");
   }
 
   private static int classes(TrainConfig config, ImageSet train) {

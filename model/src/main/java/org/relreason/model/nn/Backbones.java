@@ -82,6 +82,24 @@ public final class Backbones {
   }
 
   /**
+   * {@link #buildFast}, followed by a {@link RepresentationBackbone} linear layer of {@code
+   * representationSize} outputs when it is positive (0 = the backbone alone). The layer's seed is
+   * derived from {@code seed}, so the backbone's weights are those of {@link #buildFast} either
+   * way.
+   */
+  public static Backbone buildFast(
+      BackboneSpec spec, int representationSize, long seed, DataType dtype) {
+    if (representationSize < 0) {
+      throw new IllegalArgumentException(
+          "representation size must be >= 0 (0 = none), got " + representationSize);
+    }
+    Backbone backbone = buildFast(spec, seed, dtype);
+    return representationSize == 0
+        ? backbone
+        : new RepresentationBackbone(backbone, representationSize, seed ^ 0x5265707253697aL);
+  }
+
+  /**
    * The common start of every graph: He initialisation (convolutions are re-drawn by {@link
    * #finish}), no optimizer inside DL4J (the optimizer is applied outside, on the flat vector), no
    * workspaces (the external-epsilon backward needs the forward activations to outlive the forward

@@ -136,7 +136,7 @@ public final class RelationalModel implements PretrainModel {
         new BackboneSpec(config.backbone(), config.width(), channels, height, width);
     long seed = initSeed(config);
     return new RelationalModel(
-        Backbones.buildFast(spec, seed, DataType.FLOAT),
+        Backbones.buildFast(spec, config.representationSize(), seed, DataType.FLOAT),
         config.head(),
         config.aggregation(),
         FocalLoss.of(config.loss(), config.focalGamma(), config.focalAlpha()),

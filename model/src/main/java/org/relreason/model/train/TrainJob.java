@@ -3,6 +3,7 @@ package org.relreason.model.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,14 +16,17 @@ import org.relreason.model.data.Split;
 import org.relreason.model.eval.FeatureExtractor;
 import org.relreason.model.eval.FeatureSet;
 import org.relreason.model.eval.KnnMonitor;
+import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearConfig;
-import org.relreason.model.eval.LinearEvaluator;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.eval.ProbeKind;
+import org.relreason.model.eval.Probes;
 import org.relreason.model.method.MethodKind;
 import org.relreason.model.method.Methods;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
+import org.relreason.model.nn.BlockFeatures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,18 +67,19 @@ public final class TrainJob {
     PretrainResult pre = outcome.result();
     model.setParams(outcome.params());
     Backbone trained = model.backbone();
+    BackboneSpec spec =
+        new BackboneSpec(
+            config.backbone(), config.width(), train.channels(), train.height(), train.width());
     long e0 = System.nanoTime();
-    Evaluation learned = evaluate(config, trained, norm, evalTrain, evalTest);
+    Evaluation learned = evaluate(config, spec, trained, norm, evalTrain, evalTest);
     report(listener, config, "", learned);
     Evaluation random = null;
     if (config.withRandomBaseline()) {
       // the same initial weights the pre-training started from
-      BackboneSpec spec =
-          new BackboneSpec(
-              config.backbone(), config.width(), train.channels(), train.height(), train.width());
       Backbone untrained =
-          Backbones.buildFast(spec, RelationalModel.initSeed(config), DataType.FLOAT);
-      random = evaluate(config, untrained, norm, evalTrain, evalTest);
+          Backbones.buildFast(
+              spec, config.representationSize(), RelationalModel.initSeed(config), DataType.FLOAT);
+      random = evaluate(config, spec, untrained, norm, evalTrain, evalTest);
       report(listener, config, "random_", random);
     }
     double evalSeconds = (System.nanoTime() - e0) / 1e9;
@@ -105,7 +110,12 @@ public final class TrainJob {
             pre.history(),
             pre.phaseSeconds(),
             Nd4jInfo.describe(),
-            config.asMap());
+            config.asMap(),
+            learned.linear,
+            learned.layers,
+            random == null ? null : random.layers,
+            learned.probes.isEmpty() ? null : learned.probes,
+            random == null || random.probes.isEmpty() ? null : random.probes);
     if (!config.resultFile().isEmpty()) {
       write(result, Path.of(config.resultFile()));
     }
@@ -128,10 +138,14 @@ public final class TrainJob {
   /**
    * Scores of one backbone.
    *
-   * @param linear linear evaluation (null when linear-epochs is 0)
+   * @param linear the probe's evaluation (null when linear-epochs is 0)
    * @param knn kNN-monitor top-1
+   * @param layers every probe on each block's pooled output ({@code probe-layers all}), else null
+   * @param probes every configured probe on the backbone's features, the first being {@code linear}
+   *     (empty when linear-epochs is 0)
    */
-  public record Evaluation(LinearResult linear, Double knn) {}
+  public record Evaluation(
+      LinearResult linear, Double knn, List<LayerResult> layers, List<LinearResult> probes) {}
 
   /** Tells the listener (dashboard, metrics) the scores as soon as they are known. */
   private static void report(
@@ -150,25 +164,69 @@ public final class TrainJob {
     Normalization norm = Datasets.normalization(config.dataset());
     ImageSet train = load(config, dir, Split.TRAIN, config.evalTrainLimit());
     ImageSet test = load(config, dir, Split.TEST, config.evalTestLimit());
-    return evaluate(config, backbone, norm, train, test);
+    BackboneSpec spec =
+        new BackboneSpec(
+            config.backbone(), config.width(), test.channels(), test.height(), test.width());
+    return evaluate(config, spec, backbone, norm, train, test);
   }
 
   private static Evaluation evaluate(
-      TrainConfig config, Backbone backbone, Normalization norm, ImageSet train, ImageSet test) {
+      TrainConfig config,
+      BackboneSpec spec,
+      Backbone backbone,
+      Normalization norm,
+      ImageSet train,
+      ImageSet test) {
     FeatureExtractor fx = new FeatureExtractor(norm);
     FeatureSet ftrain = fx.extract(backbone, train);
     FeatureSet ftest = fx.extract(backbone, test);
-    LinearResult linear = null;
+    List<LinearResult> probes = new ArrayList<>();
     if (config.linearEpochs() > 0) {
-      linear =
-          new LinearEvaluator(
-                  LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()))
-              .evaluate(ftrain, ftest);
+      for (ProbeKind p : config.probes()) {
+        probes.add(Probes.evaluate(p, linearConfig(config), ftrain, ftest));
+      }
     }
     double knn =
         new KnnMonitor(Math.min(config.knnK(), ftrain.n()), KnnMonitor.DEFAULT_TEMPERATURE)
             .top1(ftrain, ftest);
-    return new Evaluation(linear, knn);
+    List<LayerResult> layers = null;
+    if (config.linearEpochs() > 0 && config.probeLayers().equals("all")) {
+      layers = probeLayers(config, BlockFeatures.of(spec, backbone), fx, train, test);
+    }
+    return new Evaluation(probes.isEmpty() ? null : probes.get(0), knn, layers, probes);
+  }
+
+  /** Every configured probe on each block's pooled output, block by block. */
+  static List<LayerResult> probeLayers(
+      TrainConfig config,
+      BlockFeatures blocks,
+      FeatureExtractor fx,
+      ImageSet train,
+      ImageSet test) {
+    List<FeatureSet> trainBlocks = fx.extractBlocks(blocks, train);
+    List<FeatureSet> testBlocks = fx.extractBlocks(blocks, test);
+    List<LayerResult> out = new ArrayList<>();
+    for (int b = 0; b < trainBlocks.size(); b++) {
+      for (ProbeKind p : config.probes()) {
+        LinearResult r =
+            Probes.evaluate(p, linearConfig(config), trainBlocks.get(b), testBlocks.get(b));
+        out.add(new LayerResult(b + 1, blocks.names().get(b), trainBlocks.get(b).d(), r));
+        LOG.info(
+            "{} probe, block {} ({}, {} features): top-1 {} ({} s)",
+            p.id(),
+            b + 1,
+            blocks.names().get(b),
+            trainBlocks.get(b).d(),
+            r.testTop1(),
+            String.format("%.1f", r.seconds()));
+      }
+    }
+    return out;
+  }
+
+  /** The linear-evaluation settings of a run: the paper's, with the run's epochs and seed. */
+  public static LinearConfig linearConfig(TrainConfig config) {
+    return LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed());
   }
 
   /** The JSON writer used for results. */

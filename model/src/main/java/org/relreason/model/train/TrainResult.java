@@ -3,6 +3,8 @@ package org.relreason.model.train;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
+import org.relreason.model.eval.LayerResult;
+import org.relreason.model.eval.LinearResult;
 
 /**
  * The result of {@code train}: what tests, the dashboard and the benchmark read (also written as
@@ -31,6 +33,12 @@ import java.util.Map;
  * @param phaseSeconds step time per phase
  * @param backend ND4J backend description
  * @param config the configuration
+ * @param linear the probe's whole result on the backbone's features (probe, chosen L2, …)
+ * @param layers with {@code probe-layers all}: the probe on each block's pooled output, else null
+ * @param randomLayers the same for the randomly initialised backbone (null unless both asked)
+ * @param probes every configured probe on the backbone's features, first = {@code linear} (with
+ *     their wall times: the probes' comparison of Kolesnikov et al. 2019)
+ * @param randomProbes the same for the randomly initialised backbone (null unless asked)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainResult(
@@ -55,4 +63,64 @@ public record TrainResult(
     List<PretrainResult.EpochStats> history,
     Map<String, Double> phaseSeconds,
     Map<String, String> backend,
-    Map<String, String> config) {}
+    Map<String, String> config,
+    LinearResult linear,
+    List<LayerResult> layers,
+    List<LayerResult> randomLayers,
+    List<LinearResult> probes,
+    List<LinearResult> randomProbes) {
+
+  /** A result without the probe's details and per-layer scores. */
+  public TrainResult(
+      String dataset,
+      String method,
+      String backbone,
+      int epochs,
+      long steps,
+      double trainSeconds,
+      double viewsPerSecond,
+      Double finalLoss,
+      Double finalPositiveAccuracy,
+      Double finalNegativeAccuracy,
+      Double linearTop1,
+      Double linearTrainTop1,
+      Double knnTop1,
+      Double randomLinearTop1,
+      Double randomKnnTop1,
+      double evalSeconds,
+      int evalTrainImages,
+      int evalTestImages,
+      List<PretrainResult.EpochStats> history,
+      Map<String, Double> phaseSeconds,
+      Map<String, String> backend,
+      Map<String, String> config) {
+    this(
+        dataset,
+        method,
+        backbone,
+        epochs,
+        steps,
+        trainSeconds,
+        viewsPerSecond,
+        finalLoss,
+        finalPositiveAccuracy,
+        finalNegativeAccuracy,
+        linearTop1,
+        linearTrainTop1,
+        knnTop1,
+        randomLinearTop1,
+        randomKnnTop1,
+        evalSeconds,
+        evalTrainImages,
+        evalTestImages,
+        history,
+        phaseSeconds,
+        backend,
+        config,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+}

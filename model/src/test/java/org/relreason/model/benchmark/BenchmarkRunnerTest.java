@@ -175,4 +175,16 @@ class BenchmarkRunnerTest {
         .hasMessageContaining("delete");
     assertThat(trainer.calls).hasSize(4);
   }
+
+  @Test
+  void aKeyMissingFromASavedCellCountsAsItsDefault() {
+    Map<String, String> wanted = TrainConfig.defaults().asMap();
+    Map<String, String> saved = new java.util.TreeMap<>(wanted);
+    saved.remove("probe");
+    assertThat(BenchmarkRunner.differences(saved, wanted)).isEmpty();
+    Map<String, String> lbfgs = new java.util.TreeMap<>(wanted);
+    lbfgs.put("probe", "lbfgs");
+    assertThat(BenchmarkRunner.differences(saved, lbfgs))
+        .containsExactly("'probe' saved adam, requested lbfgs");
+  }
 }

@@ -47,6 +47,20 @@ class TrainConfigTest {
   }
 
   @Test
+  void probeDefaultsToThePapersAdamAndDoesNotDefineTheModel() {
+    assertThat(TrainConfig.defaults().probe()).isEqualTo(org.relreason.model.eval.ProbeKind.ADAM);
+    TrainConfig l = TrainConfig.of(Map.of("probe", "lbfgs"));
+    assertThat(l.probe()).isEqualTo(org.relreason.model.eval.ProbeKind.LBFGS);
+    assertThat(TrainConfig.of(l.asMap())).isEqualTo(l);
+    // a probe is chosen at evaluation time: workers of any probe train the same network
+    assertThat(l.modelDefiningKeys()).isEqualTo(TrainConfig.defaults().modelDefiningKeys());
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("probe", "newton")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'probe'")
+        .hasMessageContaining("lbfgs, adam, sgd, mlp");
+  }
+
+  @Test
   void unknownKeysAndBadValuesAreRejectedNamingTheKey() {
     assertThatThrownBy(() -> TrainConfig.of(Map.of("views", "4")))
         .isInstanceOf(ConfigException.class)
