@@ -23,6 +23,9 @@ little-endian tensors) holding, for one backbone and one aggregation:
   step1/<name>, step3/<name>   every parameter (running statistics included) after 1 and 3 Adam
                         steps (lr 1e-3) on the same views
 
+With PARITY_DEBUG=1 each step's gradients are written too (grad2/, grad3/), which the Java test
+then also compares: the diagnostic that located a drift between steps 1 and 3.
+
 Everything is computed in float64 from float32-representable inputs and weights, and stored as
 float32. The pairs follow relreason's PairPlan: for view indices i < j in lexicographic order
 (one block each, shift s starting at 1, +1 per block, back to 1 when it reaches M), M positives
