@@ -37,6 +37,24 @@ public record DashboardAccess(String host, int port, String token, boolean insec
     return port > 0;
   }
 
+  /**
+   * The access token in {@code file} (surrounding white space stripped), for the option {@code
+   * flag} that named it; an unreadable or empty file is refused naming both.
+   */
+  public static String readToken(String flag, java.nio.file.Path file) {
+    String token;
+    try {
+      token = java.nio.file.Files.readString(file).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(flag + " " + file + ": cannot read it (" + e + ")", e);
+    }
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException(
+          flag + " " + file + ": the file is empty, expected a token");
+    }
+    return token;
+  }
+
   /** Whether {@code host} names only this machine (127.0.0.0/8, ::1, localhost). */
   public static boolean isLoopback(String host) {
     try {

@@ -1,7 +1,5 @@
 package org.relreason.coordinator.observe;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -58,16 +56,7 @@ public final class DashboardOptions {
     }
     String token = null;
     if (tokenFile != null) {
-      try {
-        token = Files.readString(tokenFile).strip();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--dashboard-token-file " + tokenFile + ": cannot read it (" + e + ")", e);
-      }
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException(
-            "--dashboard-token-file " + tokenFile + ": the file is empty, expected a token");
-      }
+      token = DashboardAccess.readToken("--dashboard-token-file", tokenFile);
     }
     return new DashboardAccess(host, port, token, insecure);
   }

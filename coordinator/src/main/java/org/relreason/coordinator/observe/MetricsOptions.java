@@ -1,7 +1,5 @@
 package org.relreason.coordinator.observe;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -63,16 +61,7 @@ public final class MetricsOptions {
   public String token() {
     String token = null;
     if (tokenFile != null) {
-      try {
-        token = Files.readString(tokenFile).strip();
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "--metrics-token-file " + tokenFile + ": cannot read it (" + e + ")", e);
-      }
-      if (token.isEmpty()) {
-        throw new IllegalArgumentException(
-            "--metrics-token-file " + tokenFile + ": the file is empty, expected a token");
-      }
+      token = DashboardAccess.readToken("--metrics-token-file", tokenFile);
     }
     if (token == null && !insecure && enabled() && !DashboardAccess.isLoopback(host)) {
       throw new IllegalArgumentException(
