@@ -195,7 +195,7 @@ public class MlpHead implements ParamBlock {
     }
     Pair<Gradient, INDArray> result =
         net.backpropGradient(outputGradient, LayerWorkspaceMgr.noWorkspaces());
-    Dl4jParams.unbiasVarianceDelta(net.getLayer(1), outputGradient.size(0), 0.9);
+    Dl4jParams.unbiasVarianceDelta(net.getLayer(1), outputGradient.size(0), GraphBackbone.BN_DECAY);
     return result.getSecond();
   }
 }
