@@ -21,12 +21,12 @@ import org.relreason.model.nn.RelationHead;
  * A whole relational step (backbone, pairing, head, focal loss, backward) on the fast path (native
  * Conv-4 and native relation head, what training uses) gives the loss and the flat gradient of the
  * straightforward Deeplearning4j layers (DL4J Conv-4 graph and DL4J head), from the same seed and
- * views: to rounding in double; in float to 5e-3 of the gradient's scale. The float bound was 1e-3
- * with Deeplearning4j's initialisation; with the reference's (TorchInit) the NHWC fast path in
- * float is 3.9e-3 of the scale away from the double result on this case, while Deeplearning4j's
- * float layers and the fast path in NCHW are 2e-7 away: an NHWC float precision loss found with the
- * parity work and not yet located (not oneDNN: the same with helpers off; not the batch-norm
- * reductions). The double bound and the PyTorch fixtures (TorchParityTest) pin the arithmetic.
+ * views: to rounding in double (1e-9 of the gradient's scale); in float to 2e-5 of the scale on
+ * every set of views but where a ReLU input lies within float rounding of 0. There the two paths,
+ * which round the batch norm differently, may disagree on the ReLU mask: a discrete choice that
+ * moves one channel's gradient by a whole term (views of seed 3 have one such element in block 3:
+ * 3.9e-3 of the scale, where seeds 1, 2, 4-8 are 1.5-2.5e-6 away). So the float case runs four sets
+ * of views and allows one of them that bound, 5e-3.
  */
 class FastPathStepTest {
   @Test
@@ -35,7 +35,7 @@ class FastPathStepTest {
     DataType savedFloating = Nd4j.defaultFloatingPointType();
     Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     try {
-      compare(DataType.DOUBLE, 1e-9);
+      compare(DataType.DOUBLE, 3, 1e-9);
     } finally {
       Nd4j.setDefaultDataTypes(savedDefault, savedFloating);
     }
@@ -43,10 +43,20 @@ class FastPathStepTest {
 
   @Test
   void fastConv4StepEqualsDl4jStepInFloat() {
-    compare(DataType.FLOAT, 5e-3);
+    double[] rel = new double[4];
+    for (int seed = 1; seed <= rel.length; seed++) {
+      rel[seed - 1] = compare(DataType.FLOAT, seed, 5e-3);
+    }
+    java.util.Arrays.sort(rel);
+    assertThat(rel[rel.length - 2])
+        .as(
+            "relative gradient differences of four sets of views, sorted: %s",
+            java.util.Arrays.toString(rel))
+        .isLessThan(2e-5);
   }
 
-  private static void compare(DataType dtype, double tolerance) {
+  /** One step from the views of {@code seed}; returns the gradient's relative difference. */
+  private static double compare(DataType dtype, int seed, double tolerance) {
     BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
     FocalLoss loss = FocalLoss.of(LossKind.FOCAL, 2, 0.5);
     RelationalModel dl4j =
@@ -64,7 +74,7 @@ class FastPathStepTest {
     assertThat(fast.params().equals(dl4j.params())).isTrue();
     assertThat(fast.statisticsMask()).isEqualTo(dl4j.statisticsMask());
 
-    Nd4j.getRandom().setSeed(3);
+    Nd4j.getRandom().setSeed(seed);
     int m = 8;
     int k = 4;
     INDArray views = Nd4j.randn(dtype, m * k, 3, 32, 32);
@@ -79,5 +89,6 @@ class FastPathStepTest {
     assertThat(diff / scale)
         .as("max abs diff %.3e on scale %.3e", diff, scale)
         .isLessThan(tolerance);
+    return diff / scale;
   }
 }

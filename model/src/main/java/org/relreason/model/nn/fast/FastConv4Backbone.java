@@ -53,6 +53,14 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
   static final double DECAY = 0.9;
 
   static final double EPS = 1e-5;
+
+  /**
+   * Whether float NHWC training runs batch norm, ReLU and pooling as {@link FusedBnRelu}'s Java
+   * loops ({@code -Drelreason.fusedBn=false} falls back to libnd4j's ops, for comparison).
+   */
+  static final boolean FUSED =
+      Boolean.parseBoolean(System.getProperty("relreason.fusedBn", "true"));
+
   private static final double LN10 = Math.log(10);
 
   /** Activation layout and conv weight format used inside the native ops. */
@@ -85,6 +93,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
   private final DataType dtype;
   private final Layout layout;
   private final boolean matrixBatchNorm;
+  private final boolean fusedJava;
   private final int inChannels;
   private final int height;
   private final int width;
@@ -133,6 +142,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
           "the row-reduction batch-norm backward needs an NHWC layout");
     }
     this.matrixBatchNorm = matrixBatchNorm;
+    this.fusedJava = FUSED && dtype == DataType.FLOAT && layout.nhwc && matrixBatchNorm;
     this.dtype = dtype;
     this.layout = layout;
     this.inChannels = inChannels;
@@ -216,6 +226,17 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       Block bl = blocks[b];
       PlanBlock pb = p.blocks[b];
       pb.conv.exec();
+      if (training && pb.fused != null) {
+        INDArray output = b < 3 ? pb.pooled : p.features;
+        timed(
+            "fused_bn_relu_pool",
+            () ->
+                pb.fused.forward(
+                    pb.convOut, bl.gamma.toFloatVector(), bl.beta.toFloatVector(), output));
+        pb.batchMean.assign(Nd4j.createFromArray(pb.fused.mean()));
+        pb.batchVar.assign(Nd4j.createFromArray(pb.fused.variance()));
+        continue;
+      }
       if (training) {
         if (pb.meanOp != null) {
           timed("bn_mean", () -> Nd4j.getExecutioner().exec(pb.meanOp));
@@ -231,7 +252,9 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         pb.pool.exec();
       }
     }
-    timed("gap", () -> Nd4j.getExecutioner().exec(p.gap));
+    if (!(training && p.blocks[3].fused != null)) {
+      timed("gap", () -> Nd4j.getExecutioner().exec(p.gap));
+    }
     backwardReady = training;
     return p.features.dup();
   }
@@ -252,6 +275,9 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       throw new IllegalStateException("localFeatures() needs a training forward() first");
     }
     INDArray act = plan.blocks[0].act;
+    if (plan.blocks[0].fused != null) {
+      plan.blocks[0].fused.copyActivationTo(act);
+    }
     return layout.nhwc ? act.dup('c') : act.permute(0, 2, 3, 1).dup('c');
   }
 
@@ -276,21 +302,43 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     }
     p.ensureBackward();
     timed("grad_copy", () -> p.dFeatures.assign(featureGradient));
-    p.gapBp.exec();
+    if (p.gapBp != null) {
+      p.gapBp.exec();
+    }
     for (int b = 3; b >= 0; b--) {
       PlanBlock pb = p.blocks[b];
-      if (pb.poolBp != null) {
+      if (pb.fused != null) {
+        Block bl = blocks[b];
+        INDArray local = b == 0 ? localGradient : null;
+        timed(
+            "fused_bn_relu_pool_bp",
+            () -> {
+              double[] gG = new double[bl.out];
+              double[] gB = new double[bl.out];
+              pb.fused.backward(
+                  pb.dOutFused,
+                  local == null ? null : local.dup('c'),
+                  bl.gamma.toFloatVector(),
+                  gG,
+                  gB,
+                  pb.dConv);
+              bl.gGamma.assign(Nd4j.createFromArray(gG));
+              bl.gBeta.assign(Nd4j.createFromArray(gB));
+            });
+      } else if (pb.poolBp != null) {
         pb.poolBp.exec();
       }
       if (b == 0 && localGradient != null) {
         // the local map is this block's ReLU output: its gradient joins the pooling's
         pb.dAct.addi(layout.nhwc ? localGradient : localGradient.permute(0, 3, 1, 2));
       }
-      timed("relu_bp", pb.reluBp);
-      if (pb.matrixBnBp != null) {
-        pb.matrixBnBp.run();
-      } else {
-        pb.bnBp.exec();
+      if (pb.fused == null) {
+        timed("relu_bp", pb.reluBp);
+        if (pb.matrixBnBp != null) {
+          pb.matrixBnBp.run();
+        } else {
+          pb.bnBp.exec();
+        }
       }
       if (pb.weightGradientOnly != null) {
         pb.weightGradientOnly.run();
@@ -423,6 +471,9 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     Runnable matrixBnBp;
     NativeOp convBp;
     Runnable weightGradientOnly; // first block: no input gradient, see ImageConvWeightGradient
+    final FusedBnRelu fused; // float NHWC training: BN + ReLU + pooling in Java, see FusedBnRelu
+    INDArray dOutFused; // dL/d(block output) the fused backward reads
+    INDArray dConv;
     INDArray dX;
     INDArray dAct; // dL/d(ReLU output), written by the pooling's backward
     final long rows; // values per channel the batch statistics are taken over: N H W
@@ -433,6 +484,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       long h = layout.nhwc ? x.size(1) : x.size(2);
       long w = layout.nhwc ? x.size(2) : x.size(3);
       rows = n * h * w;
+      fused = fusedJava ? new FusedBnRelu((int) n, (int) h, (int) w, bl.out, !last, EPS) : null;
       convOut = Nd4j.create(dtype, shape(n, bl.out, h, w));
       act = Nd4j.create(dtype, shape(n, bl.out, h, w));
       pooled = last ? null : Nd4j.create(dtype, shape(n, bl.out, h / 2, w / 2));
@@ -488,6 +540,12 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
     /** Binds the backprop ops: {@code dOut} is dL/d(block output), {@code dX} is allocated. */
     void bindBackward(Block bl, INDArray dOut, boolean first) {
+      if (fused != null) {
+        dOutFused = dOut;
+        dConv = Nd4j.create(dtype, convOut.shape());
+        bindConvBackward(bl, first);
+        return;
+      }
       if (pooled != null) {
         dAct = Nd4j.create(dtype, act.shape());
         poolBp =
@@ -506,7 +564,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
             Nd4j.getExecutioner().exec(mask);
             dBn.muli(dActFinal);
           };
-      INDArray dConv = Nd4j.create(dtype, convOut.shape());
+      dConv = Nd4j.create(dtype, convOut.shape());
       if (matrixBatchNorm) {
         matrixBnBp = matrixBatchNormBackward(bl, dBn, dConv);
       } else {
@@ -520,6 +578,10 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
                 new long[] {1, 1, layout.nhwc ? 3 : 1},
                 EPS);
       }
+      bindConvBackward(bl, first);
+    }
+
+    private void bindConvBackward(Block bl, boolean first) {
       if (first && layout.nhwc) {
         weightGradientOnly = new ImageConvWeightGradient(x, dConv, bl.gW, dtype);
         return;
@@ -563,10 +625,18 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     }
 
     void ensureBackward() {
-      if (gapBp != null) {
+      if (dFeatures != null) {
         return;
       }
       dFeatures = Nd4j.create(dtype, n, channels[3]);
+      if (blocks[3].fused != null) {
+        INDArray dOut = dFeatures;
+        for (int b = 3; b >= 0; b--) {
+          blocks[b].bindBackward(FastConv4Backbone.this.blocks[b], dOut, b == 0);
+          dOut = blocks[b].dX;
+        }
+        return;
+      }
       INDArray dAct3 = Nd4j.create(dtype, blocks[3].act.shape());
       gapBp =
           NativeOp.bind(
