@@ -131,6 +131,7 @@ public final class ClusterSupport {
         .onFailure(e -> guard.close())
         .onSuccess(
             vertx -> {
+              LOG.info("joined {}", settings); // never shows the secret
               MessageAuth auth = settings.secret() == null ? null : settings.secret().newAuth();
               Codecs.registerAll(vertx.eventBus(), ProtoCodec.DEFAULT_MAX_BYTES, auth);
               if (auth != null) {
