@@ -7,6 +7,9 @@
 #   scripts/start-cluster.sh --local --workers 2 --set max-steps=20
 #   scripts/start-cluster.sh --hosts hosts.txt --workers 4 --tls-dir tls --config run.json
 #
+# Every event-bus message is authenticated with a run secret (HMAC, --cluster-secret-file): given
+# with --secret-file, else generated (mode 0600) as RUN_DIR/cluster-secret and copied to each host.
+#
 # hosts file: one host per line (# comments allowed). The first line runs the coordinator; the
 # workers are spread round-robin over the other lines (over the first one too when it is alone).
 # Every host must reach the others on the Hazelcast ports and on the event-bus port.
@@ -26,6 +29,8 @@ usage: $(basename "$0") (--local | --hosts FILE) [options] [-- extra args for ev
   --config FILE        run configuration JSON for every node
   --set KEY=VALUE      configuration key for every node (repeatable)
   --tls-dir DIR        event-bus TLS from gen-tls.sh: DIR/NAME.p12, DIR/truststore.p12, DIR/password
+  --secret-file FILE   the run secret every node shares (readable by its owner only; at the same
+                       path on every host); default: a new one in RUN_DIR/cluster-secret
   --metrics-port PORT  metrics port of the coordinator (default 9400); node i gets PORT+i; 0 = off
   --dashboard-port P   dashboard port of the coordinator (default 8080; 0 = off)
 env: RELREASON_HOME (checkout with ./relreason on every host; default this one),
@@ -35,8 +40,8 @@ USAGE
 }
 
 local_mode=false hosts_file="" workers=2 run_dir="" cluster_name=relreason hz_port=5701
-mode=images config="" tls_dir="" metrics_port=9400 dashboard_port=8080
-sets=() extra=()
+mode=images config="" tls_dir="" secret_file="" metrics_port=9400 dashboard_port=8080
+sets=() extra=() copied=()
 while (($#)); do
   case $1 in
     --local) local_mode=true ;;
@@ -49,6 +54,7 @@ while (($#)); do
     --config) config=${2:?}; shift ;;
     --set) sets+=(--set "${2:?--set needs key=value}"); shift ;;
     --tls-dir) tls_dir=${2:?}; shift ;;
+    --secret-file) secret_file=${2:?}; shift ;;
     --metrics-port) metrics_port=${2:?}; shift ;;
     --dashboard-port) dashboard_port=${2:?}; shift ;;
     --) shift; extra=("$@"); break ;;
@@ -90,10 +96,25 @@ if [[ -n $tls_dir ]]; then
   done
 fi
 
+if [[ -n $secret_file ]]; then
+  [[ -f $secret_file ]] || die "--secret-file '$secret_file' does not exist"
+  secret_file=$(cd "$(dirname "$secret_file")" && pwd)/$(basename "$secret_file")
+fi
+
 run_dir=${run_dir:-$home/runs/cluster-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$run_dir"
 run_dir=$(cd "$run_dir" && pwd)
 [[ ! -s $run_dir/nodes ]] || die "$run_dir already holds a cluster (stop it, or pick another --run-dir)"
+
+# The run secret: 32 random bytes as hex, readable by this user only (the nodes refuse anything
+# looser). Never echoed: it goes to the hosts on ssh's stdin.
+copy_secret=false
+if [[ -z $secret_file ]]; then
+  secret_file=$run_dir/cluster-secret
+  (umask 077 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$secret_file")
+  chmod 600 "$secret_file"
+  copy_secret=true
+fi
 
 # Node names, hosts (as seen by ssh) and bind addresses; coordinator first.
 names=(coordinator) where=() binds=()
@@ -122,7 +143,8 @@ for ((i = 0; i <= workers; i++)); do
   name=${names[i]}
   port=$hz_port
   $local_mode && port=$((hz_port + i))
-  args=(--host "${binds[i]}" --members "$member_list" --hz-port "$port" --cluster-name "$cluster_name")
+  args=(--host "${binds[i]}" --members "$member_list" --hz-port "$port" --cluster-name "$cluster_name"
+    --cluster-secret-file "$secret_file")
   [[ -n $config ]] && args+=(--config "$config")
   if [[ -n $tls_dir ]]; then
     args+=(--tls-key-store "$tls_dir/$name.p12" --tls-trust-store "$tls_dir/truststore.p12"
@@ -141,6 +163,13 @@ for ((i = 0; i <= workers; i++)); do
   fi
   cmd=$(printf '%q ' ./relreason "${role[@]}" "${args[@]}" "${sets[@]}" "${extra[@]}")
   log=$run_dir/$name.log pid=$run_dir/$name.pid
+  if $copy_secret && [[ ${where[i]} != local && " ${copied[*]:-} " != *" ${where[i]} "* ]]; then
+    # through a variable: on a shared home the remote write would truncate the file being read
+    secret=$(<"$secret_file")
+    printf '%s' "$secret" | on_host "${where[i]}" "mkdir -p $(printf '%q' "$run_dir") &&
+      umask 077 && cat >$(printf '%q' "$secret_file").tmp && mv $(printf '%q' "$secret_file").tmp $(printf '%q' "$secret_file")"
+    copied+=("${where[i]}")
+  fi
   # ./relreason execs java, so $! is the JVM itself: stop-cluster.sh signals it directly.
   on_host "${where[i]}" "mkdir -p $(printf '%q' "$run_dir") && cd $(printf '%q' "$home") &&
     { nohup $cmd >$(printf '%q' "$log") 2>&1 </dev/null & echo \$! >$(printf '%q' "$pid"); }"

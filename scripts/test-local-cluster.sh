@@ -3,7 +3,8 @@
 # End-to-end check of the launch scripts on 127.0.0.1 (run by .ci/run after the tests; needs
 # cli/target/relreason-cli.jar, which `mvn verify` builds; builds nothing itself):
 #  1. start-cluster.sh starts a coordinator and two workers; the run completes its 5 steps, the
-#     workers are told the run finished, and stop-cluster.sh finds nothing left to stop;
+#     workers are told the run finished, and stop-cluster.sh finds nothing left to stop; the run
+#     secret it generated is mode 0600 and in no log;
 #  2. a long run is started, joined by both workers, and stopped by stop-cluster.sh: every JVM
 #     must be gone afterwards.
 # A unique cluster name and a random Hazelcast port range keep parallel runs on one machine apart.
@@ -79,6 +80,9 @@ for w in w0 w1; do
 done
 report=$(scripts/stop-cluster.sh "$run_dir")
 [[ $(grep -c ': not running$' <<<"$report") == 3 ]] || fail "stop-cluster.sh after the run: $report"
+[[ $(stat -c %a "$run_dir/cluster-secret") == 600 ]] || fail "the generated run secret is not mode 0600"
+if grep -qF -- "$(cat "$run_dir/cluster-secret")" "$run_dir"/*.log; then fail "a log holds the run secret"; fi
+grep -q 'HMAC-SHA256 on every message' "$run_dir/coordinator.log" || fail "the coordinator did not authenticate messages"
 grep '^steps' "$run_dir/coordinator.log"
 
 echo "test-local-cluster: 2. stopping a running cluster"

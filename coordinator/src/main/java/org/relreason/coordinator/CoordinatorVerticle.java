@@ -39,7 +39,7 @@ import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
 import org.relreason.protocol.Addresses;
-import org.relreason.protocol.ProtoCodec;
+import org.relreason.protocol.Codecs;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
@@ -89,7 +89,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
-  private static final String ME = "coordinator";
+  private static final String ME = Headers.COORDINATOR;
   private static final int CHECKPOINTS_KEPT = 3;
   private static final int FINAL_CHECKPOINT_TRIES = 5;
 
@@ -300,6 +300,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     counters.rejections.reject(Rejections.OVERSIZE);
   }
 
+  /**
+   * Counts a message the event bus refused before it reached a handler (run secret mode: its HMAC
+   * failed or it had none), under the reason of its code; thread-safe.
+   */
+  public void messageRefused(ProtocolException e) {
+    counters.reject(e);
+  }
+
   @Override
   public Future<?> start() {
     executor = vertx.createSharedWorkerExecutor("relreason-coordinator", 1, 10, TimeUnit.MINUTES);
@@ -343,7 +351,8 @@ public final class CoordinatorVerticle extends VerticleBase {
             layout,
             options.mode(),
             model::lossTerms,
-            ProtoCodec.DEFAULT_MAX_BYTES);
+            // the bus's own codec: with a run secret, results' bytes carry its HMAC
+            Codecs.registered(vertx.eventBus(), ShardResult.class));
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
     schedule = MinibatchSchedule.of(config, set.size());
     total = schedule.totalSteps(config);
@@ -441,6 +450,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     } else if (members.containsKey(id) || joining.contains(id)) {
       reason = RefusalReason.DUPLICATE_WORKER_ID;
       refusal = "a live worker already uses id '" + id + "'";
+    } else if (MembershipPolicy.fullRefusal(members.size() + joining.size(), options.workers())
+        != null) {
+      reason = RefusalReason.RUN_FULL;
+      refusal = MembershipPolicy.fullRefusal(members.size() + joining.size(), options.workers());
     } else if (done.future().isComplete()) {
       reason = RefusalReason.RUN_FINISHED;
       refusal = "the run has finished";
@@ -553,7 +566,18 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void onDisconnect(Message<Object> message) {
     received(message.body(), Kind.CONTROL);
-    if (message.body() instanceof Disconnect d && members.remove(d.getWorkerId()) != null) {
+    if (!(message.body() instanceof Disconnect d)) {
+      return;
+    }
+    String spoof =
+        MembershipPolicy.disconnectRefusal(
+            d, message.headers().get(Headers.NODE_ID), nodeOf.get(d.getWorkerId()));
+    if (spoof != null) {
+      counters.rejections.reject(Rejections.UNAUTHENTICATED);
+      LOG.warn("ignored {}", spoof);
+      return;
+    }
+    if (members.remove(d.getWorkerId()) != null) {
       counters.death(Rejections.DISCONNECT);
       nodeOf.remove(d.getWorkerId());
       observer.onWorkerLost(d.getWorkerId(), RunObserver.WorkerLoss.DISCONNECT);

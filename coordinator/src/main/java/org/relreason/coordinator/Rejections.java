@@ -47,6 +47,12 @@ public final class Rejections {
   /** A gradient or statistic-delta norm far outside the run's recent range ({@link NormBound}). */
   public static final String GRADIENT_OUTLIER = "gradient_outlier";
 
+  /**
+   * A message whose HMAC is missing, wrong, out of its time window or replayed (run secret mode),
+   * or a membership message whose authenticated sender is not the worker it names.
+   */
+  public static final String UNAUTHENTICATED = "unauthenticated";
+
   /** Death causes. */
   public static final String HEARTBEAT = "heartbeat";
 

@@ -49,11 +49,29 @@ public final class ResultCheck {
       ShardingMode mode,
       IntToLongFunction lossTerms,
       int maxBytes) {
+    this(
+        runId,
+        layout,
+        mode,
+        lossTerms,
+        new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes));
+  }
+
+  /**
+   * As {@link #ResultCheck(String, StatisticsLayout, ShardingMode, IntToLongFunction, int)},
+   * reading bytes with {@code codec} (the event bus's: with a run secret it checks their HMAC).
+   */
+  public ResultCheck(
+      String runId,
+      StatisticsLayout layout,
+      ShardingMode mode,
+      IntToLongFunction lossTerms,
+      ProtoCodec<ShardResult> codec) {
     this.runId = runId;
     this.layout = layout;
     this.mode = mode;
     this.lossTerms = lossTerms;
-    this.codec = new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes);
+    this.codec = codec;
   }
 
   /**

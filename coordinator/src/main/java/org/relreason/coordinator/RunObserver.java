@@ -61,7 +61,8 @@ public interface RunObserver {
     STALE,
     DUPLICATE,
     LATE,
-    GRADIENT_OUTLIER;
+    GRADIENT_OUTLIER,
+    UNAUTHENTICATED;
 
     /** The Prometheus label value. */
     public String label() {
@@ -80,6 +81,7 @@ public interface RunObserver {
         case STALE -> STALE;
         case DUPLICATE -> DUPLICATE;
         case GRADIENT_OUTLIER -> GRADIENT_OUTLIER;
+        case UNAUTHENTICATED -> UNAUTHENTICATED;
         default -> null;
       };
     }

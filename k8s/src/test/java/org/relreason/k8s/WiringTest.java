@@ -245,7 +245,12 @@ class WiringTest {
           .as("%s: flags of the contract", role)
           .containsAll(a.flags().keySet());
       for (String flag :
-          List.of("--config", "--tls-key-store", "--tls-trust-store", "--tls-password-file")) {
+          List.of(
+              "--config",
+              "--tls-key-store",
+              "--tls-trust-store",
+              "--tls-password-file",
+              "--cluster-secret-file")) {
         assertMounted(r, s, a.value(flag));
       }
     }
@@ -254,6 +259,44 @@ class WiringTest {
     assertThat(c.value("--dashboard-host")).isEqualTo("0.0.0.0");
     assertThat(c.flags()).doesNotContainKey("--dashboard-insecure");
     assertMounted(r, r.role(COORDINATOR), c.value("--dashboard-token-file"));
+  }
+
+  /**
+   * Every pod binds off loopback, so every pod needs the run secret (the contract refuses to start
+   * without it): the same key of the same Secret, never opened to others, and no opt-out.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/cpu", "overlays/gpu"})
+  void everyPodAuthenticatesMessagesWithTheSameRunSecret(String dir) throws Exception {
+    Rendered r = Rendered.of(Path.of(dir));
+    Set<String> sources = new TreeSet<>();
+    for (String role : ROLES) {
+      StatefulSet s = r.role(role);
+      Args a = Rendered.args(s);
+      assertThat(a.flags()).as(role).doesNotContainKey("--insecure-cluster");
+      String file = a.value("--cluster-secret-file");
+      assertThat(file).as("%s: --cluster-secret-file", role).isNotBlank();
+      VolumeMount m = mountHolding(s, file);
+      assertThat(m.getReadOnly()).as("%s: read-only mount", role).isTrue();
+      io.fabric8.kubernetes.api.model.SecretVolumeSource secret =
+          volume(s, m.getName()).getSecret();
+      assertThat(secret).as("%s: %s comes from a Secret", role, file).isNotNull();
+      assertThat(secret.getDefaultMode())
+          .as("%s: no permission for others (the pod refuses a file others may read)", role)
+          .isNotNull()
+          .satisfies(mode -> assertThat(mode & 0077).isZero());
+      String key =
+          secret.getItems().stream()
+              .filter(
+                  i ->
+                      i.getPath()
+                          .equals(Path.of(m.getMountPath()).relativize(Path.of(file)).toString()))
+              .findFirst()
+              .orElseThrow()
+              .getKey();
+      sources.add(secret.getSecretName() + "/" + key);
+    }
+    assertThat(sources).as("one secret for all pods").hasSize(1);
   }
 
   @ParameterizedTest

@@ -3,7 +3,10 @@ package org.relreason.protocol;
 import com.google.protobuf.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.relreason.protocol.v1.Disconnect;
 import org.relreason.protocol.v1.Error;
 import org.relreason.protocol.v1.EvalResult;
@@ -35,26 +38,43 @@ public final class Codecs {
           .<Class<? extends Message>>map(ProtoCodec::type)
           .toList();
 
+  /** The codecs registered by {@link #registerAll}, per event bus (weakly: a closed one goes). */
+  private static final Map<EventBus, List<ProtoCodec<?>>> REGISTERED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   private Codecs() {}
 
   /**
    * One codec per {@link #WIRE_TYPES wire type}, each refusing encodings above {@code maxBytes}.
    */
   public static List<ProtoCodec<?>> codecs(int maxBytes) {
+    return codecs(maxBytes, null);
+  }
+
+  /**
+   * One codec per {@link #WIRE_TYPES wire type}, each refusing encodings above {@code maxBytes} and
+   * authenticating every message with {@code auth} ({@code null}: none).
+   */
+  public static List<ProtoCodec<?>> codecs(int maxBytes, MessageAuth auth) {
     return List.of(
-        new ProtoCodec<>(WorkerHello.class, WorkerHello.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(RegistrationReply.class, RegistrationReply.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(Heartbeat.class, Heartbeat.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(Disconnect.class, Disconnect.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(ShardTask.class, ShardTask.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(Features.class, Features.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(FeatureGradients.class, FeatureGradients.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(ParameterSnapshot.class, ParameterSnapshot.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(ParameterRequest.class, ParameterRequest.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(EvalTask.class, EvalTask.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(EvalResult.class, EvalResult.getDefaultInstance(), maxBytes),
-        new ProtoCodec<>(Error.class, Error.getDefaultInstance(), maxBytes));
+        codec(WorkerHello.class, WorkerHello.getDefaultInstance(), maxBytes, auth),
+        codec(RegistrationReply.class, RegistrationReply.getDefaultInstance(), maxBytes, auth),
+        codec(Heartbeat.class, Heartbeat.getDefaultInstance(), maxBytes, auth),
+        codec(Disconnect.class, Disconnect.getDefaultInstance(), maxBytes, auth),
+        codec(ShardTask.class, ShardTask.getDefaultInstance(), maxBytes, auth),
+        codec(ShardResult.class, ShardResult.getDefaultInstance(), maxBytes, auth),
+        codec(Features.class, Features.getDefaultInstance(), maxBytes, auth),
+        codec(FeatureGradients.class, FeatureGradients.getDefaultInstance(), maxBytes, auth),
+        codec(ParameterSnapshot.class, ParameterSnapshot.getDefaultInstance(), maxBytes, auth),
+        codec(ParameterRequest.class, ParameterRequest.getDefaultInstance(), maxBytes, auth),
+        codec(EvalTask.class, EvalTask.getDefaultInstance(), maxBytes, auth),
+        codec(EvalResult.class, EvalResult.getDefaultInstance(), maxBytes, auth),
+        codec(Error.class, Error.getDefaultInstance(), maxBytes, auth));
+  }
+
+  private static <T extends Message> ProtoCodec<T> codec(
+      Class<T> type, T defaultInstance, int maxBytes, MessageAuth auth) {
+    return new ProtoCodec<>(type, defaultInstance, maxBytes, auth);
   }
 
   /** Registers every wire type's codec on {@code vertx}'s event bus with the default size limit. */
@@ -69,9 +89,29 @@ public final class Codecs {
    * @throws IllegalStateException if a codec for one of these classes is already registered
    */
   public static List<ProtoCodec<?>> registerAll(EventBus eventBus, int maxBytes) {
-    List<ProtoCodec<?>> codecs = codecs(maxBytes);
+    return registerAll(eventBus, maxBytes, null);
+  }
+
+  /**
+   * As {@link #registerAll(EventBus, int)}, every codec authenticating its messages with {@code
+   * auth} ({@code null}: none).
+   */
+  public static List<ProtoCodec<?>> registerAll(EventBus eventBus, int maxBytes, MessageAuth auth) {
+    List<ProtoCodec<?>> codecs = codecs(maxBytes, auth);
     codecs.forEach(codec -> register(eventBus, codec));
+    REGISTERED.put(eventBus, codecs);
     return codecs;
+  }
+
+  /**
+   * The codec for {@code type} that {@link #registerAll} registered on {@code eventBus}, or one
+   * with the default limit and no authentication if none was: for bytes that travel as a {@code
+   * Buffer} body ({@link ProtoCodec#encodeDetached}), which must be encoded and checked as the
+   * bus's own codec would.
+   */
+  public static <T extends Message> ProtoCodec<T> registered(EventBus eventBus, Class<T> type) {
+    List<ProtoCodec<?>> codecs = REGISTERED.get(eventBus);
+    return find(codecs != null ? codecs : codecs(ProtoCodec.DEFAULT_MAX_BYTES), type);
   }
 
   /** The codec for {@code type}, from {@code codecs}. */

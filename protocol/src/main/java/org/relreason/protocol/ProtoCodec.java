@@ -21,6 +21,13 @@ import org.relreason.protocol.v1.Error;
  * allocate gigabytes. Local delivery skips the wire entirely: protobuf messages are immutable, so
  * {@link #transform} hands over the same instance.
  *
+ * <p>With a {@link MessageAuth} (cluster mode with a run secret) every encoding is followed by an
+ * HMAC trailer, checked after the size limit and before parsing: a message without a valid one is
+ * refused as {@code UNAUTHENTICATED}. Encodings made by {@link #encodeToWire} inside the event
+ * bus's envelope also authenticate that envelope; {@link #encodeDetached} makes the bytes of a
+ * message sent as a {@code Buffer} body (a worker's shard result), which {@link #decodeAliased}
+ * reads.
+ *
  * @param <T> the generated message class
  */
 public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
@@ -33,6 +40,7 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
   private final Parser<T> parser;
   private final String typeName;
   private final int maxBytes;
+  private final MessageAuth auth;
 
   /**
    * @param type the generated class, e.g. {@code ShardTask.class}
@@ -40,6 +48,14 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
    * @param maxBytes largest protobuf encoding accepted, in bytes (at most {@code 2^31 - 5})
    */
   public ProtoCodec(Class<T> type, T defaultInstance, int maxBytes) {
+    this(type, defaultInstance, maxBytes, null);
+  }
+
+  /**
+   * As {@link #ProtoCodec(Class, Message, int)}, authenticating every message with {@code auth}
+   * ({@code null}: none).
+   */
+  public ProtoCodec(Class<T> type, T defaultInstance, int maxBytes, MessageAuth auth) {
     if (maxBytes <= 0 || maxBytes > Integer.MAX_VALUE - LENGTH_PREFIX_BYTES) {
       throw new IllegalArgumentException("maxBytes must be in [1, 2^31 - 5], got " + maxBytes);
     }
@@ -47,6 +63,7 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
     this.parser = parserOf(type, defaultInstance);
     this.typeName = defaultInstance.getDescriptorForType().getFullName();
     this.maxBytes = maxBytes;
+    this.auth = auth;
   }
 
   /** A codec for {@code type} with the {@link #DEFAULT_MAX_BYTES default size limit}. */
@@ -69,6 +86,11 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
     return maxBytes;
   }
 
+  /** Whether this codec authenticates its messages (a run secret is set). */
+  public boolean authenticates() {
+    return auth != null;
+  }
+
   /**
    * Appends the length-prefixed encoding of {@code message}.
    *
@@ -77,21 +99,48 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
    */
   @Override
   public void encodeToWire(Buffer buffer, T message) {
-    int size = message.getSerializedSize();
-    checkSize(size);
-    buffer.appendInt(size).appendBytes(message.toByteArray());
+    byte[] bytes = encoded(message);
+    byte[] envelope = auth == null ? null : Envelope.ofEncoding(buffer, typeName);
+    buffer.appendInt(bytes.length).appendBytes(bytes);
+    if (auth != null) {
+      auth.seal(buffer, MessageAuth.BOUND, typeName, envelope, bytes);
+    }
+  }
+
+  /**
+   * Appends the encoding of a message that travels as a {@code Buffer} body rather than through
+   * this codec on the event bus; {@link #decodeAliased} reads it. Without authentication the same
+   * bytes as {@link #encodeToWire}.
+   */
+  public void encodeDetached(Buffer buffer, T message) {
+    byte[] bytes = encoded(message);
+    buffer.appendInt(bytes.length).appendBytes(bytes);
+    if (auth != null) {
+      auth.seal(buffer, MessageAuth.DETACHED, typeName, new byte[0], bytes);
+    }
+  }
+
+  private byte[] encoded(T message) {
+    checkSize(message.getSerializedSize());
+    return message.toByteArray();
   }
 
   /**
    * Decodes the message starting at {@code pos}.
    *
    * @throws ProtocolException OVERSIZE if the length prefix exceeds {@link #maxBytes()} (checked
-   *     before parsing); MALFORMED if the frame is truncated or the bytes do not parse
+   *     before anything else); UNAUTHENTICATED if the codec authenticates and the trailer is
+   *     missing, wrong or replayed (checked before parsing); MALFORMED if the frame is truncated or
+   *     the bytes do not parse
    */
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
     int size = checkedFrame(pos, buffer);
     int start = pos + LENGTH_PREFIX_BYTES;
+    if (auth != null) {
+      byte[] envelope = Envelope.ofDecoding(buffer, pos, typeName);
+      auth.open(buffer, MessageAuth.BOUND, typeName, envelope, start, size);
+    }
     try {
       return parser.parseFrom(buffer.getBytes(start, start + size));
     } catch (InvalidProtocolBufferException e) {
@@ -104,11 +153,15 @@ public final class ProtoCodec<T extends Message> implements MessageCodec<T, T> {
    * same refusals), but without copying: its {@code bytes} fields (tensor data) are views of {@code
    * buffer}, so the buffer must not change while the message is in use. For the coordinator's shard
    * results, whose 86 MB (ResNet-34) would otherwise be copied twice (buffer to array, array to
-   * {@code ByteString}) before being read once.
+   * {@code ByteString}) before being read once. With authentication it reads what {@link
+   * #encodeDetached} wrote (a message sent as a {@code Buffer} body).
    */
   public T decodeAliased(int pos, Buffer buffer) {
     int size = checkedFrame(pos, buffer);
     int start = pos + LENGTH_PREFIX_BYTES;
+    if (auth != null) {
+      auth.open(buffer, MessageAuth.DETACHED, typeName, new byte[0], start, size);
+    }
     try {
       // Aliasing needs an input protobuf knows to be immutable, which only a ByteString's own
       // codedInput is; unsafeWrap makes that ByteString over the bytes without a copy.

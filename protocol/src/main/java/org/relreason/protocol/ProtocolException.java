@@ -13,6 +13,9 @@ import org.relreason.protocol.v1.Header;
 public final class ProtocolException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The whole detail an unauthenticated sender is told. */
+  public static final String UNAUTHENTICATED_DETAIL = "message authentication failed";
+
   private final Error.Code code;
   private final String messageType;
   private final String detail;
@@ -50,8 +53,20 @@ public final class ProtocolException extends RuntimeException {
     return detail;
   }
 
-  /** This exception as an {@link Error} reply sent under {@code header}. */
+  /**
+   * This exception as an {@link Error} reply sent under {@code header}. An {@code UNAUTHENTICATED}
+   * refusal goes to a sender that may not hold the run secret, so it is sent without a header
+   * (whatever {@code header} is given) and with a fixed detail: it tells nothing about the run, nor
+   * why the check failed (the receiver logs that).
+   */
   public Error toError(Header header) {
+    if (code == Error.Code.UNAUTHENTICATED) {
+      return Error.newBuilder()
+          .setCode(code)
+          .setDetail(UNAUTHENTICATED_DETAIL)
+          .setMessageType(messageType)
+          .build();
+    }
     return Error.newBuilder()
         .setHeader(header)
         .setCode(code)

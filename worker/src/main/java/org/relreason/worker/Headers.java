@@ -11,6 +11,9 @@ public final class Headers {
    */
   public static final String NODE_ID = "relreason-node-id";
 
+  /** The coordinator's {@code Header.sender_id}. */
+  public static final String COORDINATOR = "coordinator";
+
   private Headers() {}
 
   /** A header of this build's protocol version, stamped with the current wall clock. */

@@ -14,6 +14,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.protocol.Addresses;
+import org.relreason.protocol.Codecs;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
 import org.relreason.protocol.Tensors;
@@ -68,8 +69,7 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<Object> tasks;
   private MessageConsumer<Object> control;
   private final io.vertx.core.Promise<Disconnect> ended = io.vertx.core.Promise.promise();
-  private final ProtoCodec<ShardResult> resultCodec =
-      ProtoCodec.of(ShardResult.class, ShardResult.getDefaultInstance());
+  private ProtoCodec<ShardResult> resultCodec; // the bus's: with a run secret it adds the HMAC
   private static final int MISSED_HEARTBEATS = 3;
   private int missed;
   private boolean rejoining;
@@ -103,6 +103,7 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     executor =
         vertx.createSharedWorkerExecutor("relreason-worker-" + id(), 1, 10, TimeUnit.MINUTES);
+    resultCodec = Codecs.registered(vertx.eventBus(), ShardResult.class);
     return executor
         .executeBlocking(() -> new ShardComputer(config, set, normalization), true)
         .compose(
@@ -123,6 +124,16 @@ public final class WorkerVerticle extends VerticleBase {
     return manager == null ? null : manager.getNodeId();
   }
 
+  /** Delivery options naming this worker's cluster node, which the coordinator checks. */
+  private DeliveryOptions fromThisNode() {
+    DeliveryOptions delivery = new DeliveryOptions();
+    String node = nodeId();
+    if (node != null) {
+      delivery.addHeader(Headers.NODE_ID, node);
+    }
+    return delivery;
+  }
+
   private Future<RegistrationReply> register() {
     WorkerHello hello =
         WorkerHello.newBuilder()
@@ -138,14 +149,9 @@ public final class WorkerVerticle extends VerticleBase {
             .setRepresentationSize(config.representationSize())
             .build();
     observer.onMessage(Direction.SENT, Kind.CONTROL, hello.getSerializedSize());
-    DeliveryOptions delivery = new DeliveryOptions();
-    String node = nodeId();
-    if (node != null) {
-      delivery.addHeader(Headers.NODE_ID, node);
-    }
     return vertx
         .eventBus()
-        .request(Addresses.COORDINATOR_REGISTER, hello, delivery)
+        .request(Addresses.COORDINATOR_REGISTER, hello, fromThisNode())
         .map(m -> (RegistrationReply) m.body())
         .onSuccess(r -> observer.onMessage(Direction.RECEIVED, Kind.CONTROL, r.getSerializedSize()))
         .compose(
@@ -168,7 +174,9 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void onControl(Message<Object> message) {
-    if (message.body() instanceof Disconnect d) {
+    // only the coordinator ends a worker (with a run secret, this header is authenticated)
+    if (message.body() instanceof Disconnect d
+        && d.getHeader().getSenderId().equals(Headers.COORDINATOR)) {
       LOG.info("worker {}: coordinator says {}: {}", id(), d.getReason(), d.getDetail());
       observer.onRegistered(false);
       ended.tryComplete(d);
@@ -272,8 +280,13 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void onTask(Message<Object> message) {
+    // Refusals carry no run id: the sender may be guessing it.
+    Header refusal = Headers.of("", 0, 0, id());
     if (!(message.body() instanceof ShardTask task)) {
-      message.reply(error(Error.Code.MALFORMED, "expected a ShardTask", null));
+      message.reply(
+          error(Error.Code.MALFORMED, "expected a ShardTask", null).toBuilder()
+              .setHeader(refusal)
+              .build());
       return;
     }
     observer.onMessage(Direction.RECEIVED, Kind.TASK, task.getSerializedSize());
@@ -281,7 +294,7 @@ public final class WorkerVerticle extends VerticleBase {
     try {
       Validation.check(task, runId);
     } catch (ProtocolException e) {
-      message.reply(e.toError(header(task.getHeader())));
+      message.reply(e.toError(refusal));
       return;
     }
     ensureParams(task.getHeader().getParamVersion())
@@ -322,7 +335,7 @@ public final class WorkerVerticle extends VerticleBase {
             () -> {
               io.vertx.core.buffer.Buffer bytes =
                   io.vertx.core.buffer.Buffer.buffer(result.getSerializedSize() + Integer.BYTES);
-              resultCodec.encodeToWire(bytes, result);
+              resultCodec.encodeDetached(bytes, result);
               return bytes;
             },
             false)
@@ -495,7 +508,8 @@ public final class WorkerVerticle extends VerticleBase {
                 .setWorkerId(id())
                 .setReason(Disconnect.Reason.SHUTDOWN)
                 .setDetail("worker undeployed")
-                .build());
+                .build(),
+            fromThisNode());
     Future<Void> closed =
         tasks == null
             ? Future.succeededFuture()

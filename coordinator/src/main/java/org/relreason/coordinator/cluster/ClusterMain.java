@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     subcommands = {ClusterMain.CoordinatorRole.class, ClusterMain.WorkerRole.class})
 public final class ClusterMain {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMain.class);
+
   /** Options both roles share. */
   static class Common {
     @Option(names = "--config", description = "JSON file of run configuration keys")
@@ -109,6 +111,21 @@ public final class ClusterMain {
     Path tlsPasswordFile;
 
     @Option(
+        names = "--cluster-secret-file",
+        description =
+            "file holding the run secret (>= 32 bytes, readable by its owner only) every node"
+                + " shares: each event-bus message carries an HMAC keyed by it; required when --host"
+                + " is not a loopback address")
+    Path clusterSecretFile;
+
+    @Option(
+        names = "--insecure-cluster",
+        description =
+            "run off loopback without --cluster-secret-file: anyone reaching the ports can read"
+                + " the parameters and evict workers (see docs/SECURITY.md)")
+    boolean insecureCluster;
+
+    @Option(
         names = "--max-frame-bytes",
         defaultValue = "0",
         description =
@@ -133,15 +150,36 @@ public final class ClusterMain {
     }
 
     ClusterSettings settings() {
-      return new ClusterSettings(
-          host,
-          members,
-          hzPort,
-          clusterName,
-          busPort,
-          ClusterSettings.Discovery.parse(discovery),
-          k8sServiceDns,
-          ClusterSettings.Tls.of(tlsKeyStore, tlsTrustStore, tlsPasswordFile));
+      ClusterSettings s =
+          new ClusterSettings(
+              host,
+              members,
+              hzPort,
+              clusterName,
+              busPort,
+              ClusterSettings.Discovery.parse(discovery),
+              k8sServiceDns,
+              ClusterSettings.Tls.of(tlsKeyStore, tlsTrustStore, tlsPasswordFile));
+      if (clusterSecretFile != null) {
+        return s.withSecret(ClusterSecret.read(clusterSecretFile));
+      }
+      if (s.bindsOffLoopback()) {
+        if (!insecureCluster) {
+          throw new IllegalArgumentException(
+              (s.discovery() == ClusterSettings.Discovery.KUBERNETES
+                      ? "--discovery kubernetes"
+                      : "--host " + host + " is not a loopback address and")
+                  + " needs --cluster-secret-file FILE, the run secret every node shares (make"
+                  + " one with: openssl rand -hex 32 > FILE; chmod 600 FILE), or"
+                  + " --insecure-cluster to run without message authentication");
+        }
+        LOG.warn(
+            "*** --insecure-cluster: cluster messages on {} are NOT authenticated; anyone who"
+                + " reaches the Hazelcast and event-bus ports can read the parameters, evict"
+                + " workers and register fake ones (docs/SECURITY.md) ***",
+            host);
+      }
+      return s;
     }
 
     TrainConfig trainConfig() throws Exception {
@@ -217,7 +255,11 @@ public final class ClusterMain {
       CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
       Vertx vertx =
           ClusterSupport.start(
-                  settings, null, common.frameLimit(config, train), coordinator::frameRefused)
+                  settings,
+                  null,
+                  common.frameLimit(config, train),
+                  coordinator::frameRefused,
+                  coordinator::messageRefused)
               .await();
       try {
         coordinator.observer(

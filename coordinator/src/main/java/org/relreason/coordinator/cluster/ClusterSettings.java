@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param k8sServiceDns with Kubernetes discovery, the headless service's DNS name, e.g. {@code
  *     relreason-hazelcast.relreason.svc.cluster.local}
  * @param tls event-bus TLS with required client certificates, or {@code null} for plain TCP
+ * @param secret the run secret every message is authenticated with (HMAC), or {@code null} for none
  */
 public record ClusterSettings(
     String host,
@@ -31,7 +32,21 @@ public record ClusterSettings(
     int busPort,
     Discovery discovery,
     String k8sServiceDns,
-    Tls tls) {
+    Tls tls,
+    ClusterSecret secret) {
+
+  /** Without a run secret. */
+  public ClusterSettings(
+      String host,
+      List<String> members,
+      int hazelcastPort,
+      String clusterName,
+      int busPort,
+      Discovery discovery,
+      String k8sServiceDns,
+      Tls tls) {
+    this(host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, tls, null);
+  }
 
   /** How Hazelcast members find each other; multicast and auto-detection are never used. */
   public enum Discovery {
@@ -145,20 +160,42 @@ public record ClusterSettings(
   /** The same settings with event-bus TLS. */
   public ClusterSettings withTls(Tls t) {
     return new ClusterSettings(
-        host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, t);
+        host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, t, secret);
+  }
+
+  /** The same settings with every message authenticated by {@code s} (HMAC). */
+  public ClusterSettings withSecret(ClusterSecret s) {
+    return new ClusterSettings(
+        host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, tls, s);
+  }
+
+  /**
+   * Whether the node is reachable from other machines: {@code --host} is not a loopback address, or
+   * members are found through Kubernetes. Such a node needs a run secret.
+   */
+  public boolean bindsOffLoopback() {
+    if (discovery == Discovery.KUBERNETES) {
+      return true;
+    }
+    try {
+      return !java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return true; // cannot tell: assume it can be reached
+    }
   }
 
   @Override
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "cluster '%s' host %s, %s, hz-port %d, bus-port %d, %s",
+        "cluster '%s' host %s, %s, hz-port %d, bus-port %d, %s, %s",
         clusterName,
         host,
         discovery == Discovery.TCP ? "members " + members : "kubernetes dns " + k8sServiceDns,
         hazelcastPort,
         busPort,
-        tls == null ? "plain event bus" : "event-bus TLS with client certificates");
+        tls == null ? "plain event bus" : "event-bus TLS with client certificates",
+        secret == null ? "no message authentication" : "HMAC-SHA256 on every message");
   }
 
   private static void requireReadable(Path file, String flag) {

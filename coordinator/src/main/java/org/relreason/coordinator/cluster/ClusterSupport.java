@@ -21,8 +21,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.function.Consumer;
+import org.relreason.protocol.AuthenticatedDelivery;
 import org.relreason.protocol.Codecs;
+import org.relreason.protocol.MessageAuth;
 import org.relreason.protocol.ProtoCodec;
+import org.relreason.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A clustered Vert.x that joins only the configured members: Hazelcast from {@link
@@ -35,8 +40,15 @@ import org.relreason.protocol.ProtoCodec;
  * <p>Hazelcast's open-source edition has no TLS for its own member-to-member traffic; it carries
  * only membership and the event-bus subscription map. Tensors travel on the event bus, which is
  * what {@link ClusterSettings.Tls} protects.
+ *
+ * <p>With a run secret ({@link ClusterSettings#secret()}) every relreason message carries an HMAC
+ * ({@link MessageAuth}): the codecs are registered authenticating, and {@link
+ * AuthenticatedDelivery} keeps every message that fails the check (or has no MAC) from relreason's
+ * consumers.
  */
 public final class ClusterSupport {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterSupport.class);
+
   /** Hazelcast's property naming the Kubernetes service whose DNS records list the members. */
   static final String SERVICE_DNS = "service-dns";
 
@@ -82,6 +94,20 @@ public final class ClusterSupport {
    */
   public static Future<Vertx> start(
       ClusterSettings settings, WireMeter meter, int maxFrameBytes, Consumer<String> onRefused) {
+    return start(settings, meter, maxFrameBytes, onRefused, e -> {});
+  }
+
+  /**
+   * As {@link #start(ClusterSettings, WireMeter, int, Consumer)}; with a run secret, tells {@code
+   * onMessageRefused} of every message refused for its MAC (or for having none), on the receiving
+   * handler's thread, after logging it.
+   */
+  public static Future<Vertx> start(
+      ClusterSettings settings,
+      WireMeter meter,
+      int maxFrameBytes,
+      Consumer<String> onRefused,
+      Consumer<ProtocolException> onMessageRefused) {
     EventBusOptions bus = eventBusOptions(settings);
     FrameGuard guard;
     try {
@@ -105,7 +131,17 @@ public final class ClusterSupport {
         .onFailure(e -> guard.close())
         .onSuccess(
             vertx -> {
-              Codecs.registerAll(vertx);
+              LOG.info("joined {}", settings); // never shows the secret
+              MessageAuth auth = settings.secret() == null ? null : settings.secret().newAuth();
+              Codecs.registerAll(vertx.eventBus(), ProtoCodec.DEFAULT_MAX_BYTES, auth);
+              if (auth != null) {
+                AuthenticatedDelivery.install(
+                    vertx.eventBus(),
+                    e -> {
+                      LOG.warn("refused: {}", e.getMessage());
+                      onMessageRefused.accept(e);
+                    });
+              }
               guard.target(SocketAddress.inetSocketAddress(inner, LOOPBACK));
               // closed with the clustered Vert.x (after its event bus)
               ((VertxInternal) vertx).addCloseHook(done -> guard.close().onComplete(done));

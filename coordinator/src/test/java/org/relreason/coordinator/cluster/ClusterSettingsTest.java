@@ -32,11 +32,17 @@ class ClusterSettingsTest {
   void kubernetesDiscoveryIsTheOnlyJoinMethodAndUsesServiceDns() {
     ClusterSettings s =
         parse(
-            "--id", "w0",
-            "--discovery", "kubernetes",
-            "--k8s-service-dns", "relreason-hazelcast.relreason.svc.cluster.local",
-            "--host", "10.1.2.3",
-            "--bus-port", "5800");
+            "--id",
+            "w0",
+            "--discovery",
+            "kubernetes",
+            "--k8s-service-dns",
+            "relreason-hazelcast.relreason.svc.cluster.local",
+            "--host",
+            "10.1.2.3",
+            "--bus-port",
+            "5800",
+            "--insecure-cluster");
     Config hz = ClusterSupport.hazelcastConfig(s);
     JoinConfig join = hz.getNetworkConfig().getJoin();
     assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
