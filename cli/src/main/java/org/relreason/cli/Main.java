@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BenchmarkCommand.class,
       DataCommand.class,
+      PresetsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
