@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       BenchmarkCommand.class,
       DataCommand.class,
       PresetsCommand.class,
+      ExportCommand.class,
+      EmbedCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
