@@ -41,7 +41,8 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
           new BenchFigures("conv4", 32, 64, 725.9, HERE + "2026-12-03, load 1.4-6.5"),
           new BenchFigures("resnet32", 4, 64, 150, HERE + "2026-11-30, quiet (README, Speed)"),
           new BenchFigures("resnet32", 16, 16, 14.9, HERE + "2026-12-03, load 6.5-10"),
-          new BenchFigures("resnet32", 32, 16, 15.1, HERE + "2026-12-03, load 3.5-6.5"));
+          new BenchFigures("resnet32", 32, 16, 15.1, HERE + "2026-12-03, load 3.5-6.5"),
+          new BenchFigures("resnet34", 25, 4, 1.1, HERE + "2026-12-03, 96x96, load 6-10"));
 
   /**
    * The figures of a {@code relreason bench} output file; lines that are not figures are skipped.
@@ -77,6 +78,22 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
         .filter(f -> f.backbone.equals(backbone) && f.k == k)
         .max(Comparator.comparingInt(BenchFigures::m));
   }
+
+  /** Side of the synthetic images {@code bench} measures a backbone on (BenchCommand.runOne). */
+  static int benchSide(String backbone) {
+    return backbone.equals("resnet34") ? 96 : 32;
+  }
+
+  /** Side of a dataset's images as the backbone sees them (Fashion-MNIST padded to 32). */
+  static final Map<String, Integer> SIDE =
+      Map.of(
+          "fashion-mnist", 32,
+          "mnist", 32,
+          "cifar10", 32,
+          "cifar100", 32,
+          "cifar100-20", 32,
+          "stl10", 96,
+          "tiny-imagenet", 64);
 
   /** Pre-training images of each dataset's training split (what one epoch visits). */
   static final Map<String, Integer> TRAIN_IMAGES =

@@ -78,15 +78,25 @@ final class PresetsCommand implements Callable<Integer> {
           + ")";
     }
     BenchFigures b = f.get();
+    // bench measures one image size; a step's cost grows with the pixels of the dataset's images
+    double pixels =
+        Math.pow(BenchFigures.SIDE.get(dataset) / (double) BenchFigures.benchSide(backbone), 2);
+    String scaled =
+        pixels == 1
+            ? ""
+            : String.format(
+                "; x%.0f for %d-px images, bench measures %d px",
+                pixels, BenchFigures.SIDE.get(dataset), BenchFigures.benchSide(backbone));
     return String.format(
-        "pre-training: %s; estimated %s at %,.1f views/s (%s K=%d M=%d: %s)",
+        "pre-training: %s; estimated %s at %,.1f views/s (%s K=%d M=%d: %s%s)",
         work,
-        duration(views / b.viewsPerSecond()),
+        duration(views * pixels / b.viewsPerSecond()),
         b.viewsPerSecond(),
         backbone,
         k,
         b.m(),
-        b.source());
+        b.source(),
+        scaled);
   }
 
   /** 3.2M, 940k, 512. */
