@@ -38,7 +38,19 @@ final class ConfigOptions {
 
   /** The config: defaults, then the file (if any), then the flags. */
   static TrainConfig resolve(ParseResult parsed, Path configFile) throws IOException {
+    return resolve(parsed, configFile, null);
+  }
+
+  /**
+   * The config: defaults, then the preset (if any), then the file (if any), then the flags; each
+   * later source overrides the keys it gives.
+   */
+  static TrainConfig resolve(ParseResult parsed, Path configFile, String preset)
+      throws IOException {
     Map<String, String> values = new LinkedHashMap<>();
+    if (preset != null) {
+      values.putAll(Preset.named(preset).values());
+    }
     if (configFile != null) {
       values.putAll(TrainConfig.readFile(configFile));
     }

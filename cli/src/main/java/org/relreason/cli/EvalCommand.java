@@ -155,7 +155,8 @@ final class EvalCommand implements Callable<Integer> {
             .config(
                 p,
                 LinearConfig.PAPER.withEpochs(config.linearEpochs()).withSeed(config.seed()),
-                config.seed())
+                config.seed(),
+                evalDataset)
             .withProbe(config.probe());
     ImageSet probe = Datasets.load(config.dataset(), Path.of(config.dataDir()), Split.TEST, 1);
     PretrainModel model = Methods.build(config, probe);

@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       BenchmarkCommand.class,
       DataCommand.class,
+      PresetsCommand.class,
+      ExportCommand.class,
+      EmbedCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.relreason.model.eval.Embedding2d;
+import org.relreason.model.eval.FineTuneAugmentation;
 import org.relreason.model.eval.FineTuneConfig;
 import org.relreason.model.eval.LabelFractions;
 import org.relreason.model.eval.LinearConfig;
@@ -57,6 +58,16 @@ final class ProtocolOptions {
   String fineTuneEpochs;
 
   @Option(
+      names = "--finetune-augment",
+      paramLabel = "SPEC",
+      description =
+          "fine-tuning augmentation: none (default) or authors (the authors' fine-tuning"
+              + " transforms: flip, random affine, random erasing), then optional ,key=value"
+              + " overrides of flip, affine, degrees, translate, scale-min, scale-max, shear,"
+              + " erasing, erasing-area (e.g. authors,erasing=0)")
+  String fineTuneAugment;
+
+  @Option(
       names = "--retrieval-k",
       paramLabel = "N",
       description = "neighbours per retrieval query (default: 10)")
@@ -98,6 +109,7 @@ final class ProtocolOptions {
       {"--picture", picture},
       {"--fractions", fractions},
       {"--finetune-epochs", fineTuneEpochs},
+      {"--finetune-augment", fineTuneAugment},
       {"--retrieval-k", retrievalK},
       {"--queries", queries},
       {"--picture-queries", pictureQueries},
@@ -138,8 +150,30 @@ final class ProtocolOptions {
 
   /** The validated settings; {@code linear} carries the checkpoint's epochs and seed. */
   ProtocolConfig config(Protocol p, LinearConfig linear, long seed) {
+    return config(p, linear, seed, null);
+  }
+
+  /**
+   * The validated settings; {@code linear} carries the checkpoint's epochs and seed, {@code
+   * dataset} (the evaluation dataset) chooses the authors' erased area.
+   */
+  ProtocolConfig config(Protocol p, LinearConfig linear, long seed, String dataset) {
     ProtocolConfig d = ProtocolConfig.defaults(seed);
     FineTuneConfig ft = d.fineTune();
+    if (fineTuneAugment != null) {
+      if (p != Protocol.FINETUNE && p != Protocol.FRACTIONS) {
+        throw new IllegalArgumentException(
+            "--finetune-augment: only the finetune and fractions protocols fine-tune, not "
+                + p.id());
+      }
+      try {
+        ft =
+            ft.withAugmentation(
+                FineTuneAugmentation.parse(fineTuneAugment, String.valueOf(dataset)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--finetune-augment: " + e.getMessage(), e);
+      }
+    }
     boolean ftFractions = false;
     if (fineTuneEpochs != null) {
       ft = ft.withEpochs(atLeast("--finetune-epochs", fineTuneEpochs, 1));

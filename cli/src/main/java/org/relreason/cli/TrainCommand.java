@@ -42,6 +42,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "JSON object of config keys and values")
   Path configFile;
 
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      description =
+          "start from a setting of the paper (relreason presets lists them); --config and flags"
+              + " override its keys")
+  String preset;
+
   // Not model configuration (and so not in the config hash): where the run can be watched.
   @Mixin DashboardOptions dashboard = new DashboardOptions();
 
@@ -49,7 +57,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig config = ConfigOptions.resolve(spec.commandLine().getParseResult(), configFile);
+    TrainConfig config =
+        ConfigOptions.resolve(spec.commandLine().getParseResult(), configFile, preset);
+    if (preset != null) {
+      LOG.info("preset {}: {}", preset, Preset.named(preset).values());
+    }
     LOG.info(Nd4jInfo.line());
     LOG.info("config {}", config.asMap());
     DashboardAccess access = dashboard.access(); // refuses a bad dashboard before any work

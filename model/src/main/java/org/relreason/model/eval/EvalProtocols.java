@@ -122,6 +122,7 @@ public final class EvalProtocols {
         withRestoredParams(backbone, () -> fineTuneOnce(backbone, data.train(), data, config));
     r.fineTuneTop1 = f.testTop1();
     r.fineTuneEpochLosses = f.epochLosses();
+    r.fineTuneAugmentation = config.fineTune().augmentation().asMap();
   }
 
   private static FineTuner.Result fineTuneOnce(
@@ -275,6 +276,7 @@ public final class EvalProtocols {
     Double linearTop1;
     Double fineTuneTop1;
     List<Double> fineTuneEpochLosses;
+    java.util.Map<String, Double> fineTuneAugmentation;
     List<ProtocolResult.FractionResult> fractions;
     Integer retrievalK;
     Double precisionAtK;
@@ -297,6 +299,7 @@ public final class EvalProtocols {
           linearTop1,
           fineTuneTop1,
           fineTuneEpochLosses,
+          fineTuneAugmentation,
           fractions,
           retrievalK,
           precisionAtK,

@@ -12,7 +12,9 @@ package org.relreason.model.eval;
  * @param headLearningRate Adam rate of the linear head, positive (paper 1e-4)
  * @param weightDecay L2 coefficient added to the gradient of every trained parameter, {@code >= 0}
  *     (paper 1e-5)
- * @param seed seeds the head's initialisation and the per-epoch shuffles
+ * @param seed seeds the head's initialisation, the per-epoch shuffles and the augmentation
+ * @param augmentation what is done to each training image ({@link FineTuneAugmentation#NONE}: only
+ *     the normalisation)
  */
 public record FineTuneConfig(
     int epochs,
@@ -20,12 +22,32 @@ public record FineTuneConfig(
     double backboneLearningRate,
     double headLearningRate,
     double weightDecay,
-    long seed) {
+    long seed,
+    FineTuneAugmentation augmentation) {
 
   /** The paper's settings: 100 epochs of batch 128, rates 1e-3 / 1e-4, weight decay 1e-5. */
   public static final FineTuneConfig PAPER = new FineTuneConfig(100, 128, 1e-3, 1e-4, 1e-5, 0L);
 
+  /** Settings without augmentation. */
+  public FineTuneConfig(
+      int epochs,
+      int batchSize,
+      double backboneLearningRate,
+      double headLearningRate,
+      double weightDecay,
+      long seed) {
+    this(
+        epochs,
+        batchSize,
+        backboneLearningRate,
+        headLearningRate,
+        weightDecay,
+        seed,
+        FineTuneAugmentation.NONE);
+  }
+
   public FineTuneConfig {
+    java.util.Objects.requireNonNull(augmentation, "augmentation");
     if (epochs < 1) {
       throw new IllegalArgumentException("fine-tune epochs must be >= 1, got " + epochs);
     }
@@ -47,13 +69,19 @@ public record FineTuneConfig(
   /** These settings with another number of epochs. */
   public FineTuneConfig withEpochs(int n) {
     return new FineTuneConfig(
-        n, batchSize, backboneLearningRate, headLearningRate, weightDecay, seed);
+        n, batchSize, backboneLearningRate, headLearningRate, weightDecay, seed, augmentation);
   }
 
   /** These settings with another seed. */
   public FineTuneConfig withSeed(long s) {
     return new FineTuneConfig(
-        epochs, batchSize, backboneLearningRate, headLearningRate, weightDecay, s);
+        epochs, batchSize, backboneLearningRate, headLearningRate, weightDecay, s, augmentation);
+  }
+
+  /** These settings with another augmentation. */
+  public FineTuneConfig withAugmentation(FineTuneAugmentation a) {
+    return new FineTuneConfig(
+        epochs, batchSize, backboneLearningRate, headLearningRate, weightDecay, seed, a);
   }
 
   /**

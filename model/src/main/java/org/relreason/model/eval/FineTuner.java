@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.train.Seeds;
 
 /**
  * The fine-tuning protocol: a new linear head on the backbone, both trained together on labelled
@@ -18,8 +19,9 @@ import org.relreason.model.nn.Backbone;
  * batch-norm in inference mode.
  *
  * <p>The backbone's parameters are changed in place: pass a backbone the caller may spend (the
- * protocols restore its parameters afterwards). Images get the dataset's normalisation only: the
- * paper's crop-and-flip augmentation during fine-tuning is not applied here.
+ * protocols restore its parameters afterwards). Images get the dataset's normalisation; the
+ * authors' fine-tuning augmentation (flip, random affine, random erasing) is applied when the
+ * config's {@link FineTuneAugmentation} enables it ({@link FineTuneAugmenter}).
  *
  * <p>One flat float vector holds the backbone's parameters (with its batch-norm running statistics)
  * followed by the head's ({@code W[c][j]} at {@code c * d + j}, then the C biases); the backbone's
@@ -80,6 +82,10 @@ public final class FineTuner {
       order[i] = i;
     }
     float[] grad = new float[flat.length];
+    FineTuneAugmenter augmenter =
+        config.augmentation().enabled()
+            ? new FineTuneAugmenter(config.augmentation(), Seeds.mix(config.seed(), 0x41_55_47L))
+            : null;
     List<Double> losses = new ArrayList<>();
     List<Double> factors = new ArrayList<>();
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
@@ -95,8 +101,12 @@ public final class FineTuner {
           continue;
         }
         int[] rows = java.util.Arrays.copyOfRange(order, from, to);
-        sum +=
-            step(backbone, train.subset(rows, "batch"), norm, flat, nb, d, c, grad) * rows.length;
+        ImageSet batch = train.subset(rows, "batch");
+        float[] pixels =
+            augmenter == null
+                ? FeatureExtractor.normalized(batch, norm, 0, batch.size())
+                : augmenter.batch(batch, rows, norm, epoch);
+        sum += step(backbone, batch, pixels, flat, nb, d, c, grad) * rows.length;
         counted += rows.length;
         adam.step(flat, grad);
         writeBack(backbone, flat, nb);
@@ -122,7 +132,7 @@ public final class FineTuner {
   private static double step(
       Backbone backbone,
       ImageSet batch,
-      Normalization norm,
+      float[] pixels,
       float[] flat,
       int nb,
       int d,
@@ -131,7 +141,7 @@ public final class FineTuner {
     int b = batch.size();
     DataType dtype = backbone.params().dataType();
     INDArray input =
-        Nd4j.createFromArray(FeatureExtractor.normalized(batch, norm, 0, b))
+        Nd4j.createFromArray(pixels)
             .reshape('c', b, batch.channels(), batch.height(), batch.width())
             .castTo(dtype);
     INDArray out = backbone.forward(input, true);

@@ -14,6 +14,8 @@ import java.util.List;
  * @param linearTop1 linear-evaluation top-1 on the test images (linear, transfer, grain)
  * @param fineTuneTop1 fine-tuning top-1 on the test images (finetune)
  * @param fineTuneEpochLosses mean training loss per fine-tuning epoch (finetune)
+ * @param fineTuneAugmentation the fine-tuning augmentation's settings ({@link
+ *     FineTuneAugmentation#asMap()}; finetune)
  * @param fractions one result per label fraction (fractions)
  * @param retrievalK neighbours per query (retrieval)
  * @param precisionAtK top-k precision by class, averaged over the queries (retrieval)
@@ -30,6 +32,7 @@ public record ProtocolResult(
     Double linearTop1,
     Double fineTuneTop1,
     List<Double> fineTuneEpochLosses,
+    java.util.Map<String, Double> fineTuneAugmentation,
     List<FractionResult> fractions,
     Integer retrievalK,
     Double precisionAtK,

@@ -1,0 +1,108 @@
+package org.relreason.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Training throughput figures printed by {@code relreason bench} ({@code bench backbone=B K=k M=m
+ * views_per_s=v ...}), which {@code relreason presets} turns into estimated wall times: the ones
+ * measured on the project's 2-core machine ({@link #MEASURED}), or those of a bench output file
+ * given with {@code presets --bench FILE} (a figure of this machine, then).
+ *
+ * @param backbone backbone id
+ * @param k views per image
+ * @param m images per minibatch
+ * @param viewsPerSecond training views per second through the whole step
+ * @param source where the figure comes from
+ */
+record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String source) {
+  private static final Pattern LINE =
+      Pattern.compile("^bench backbone=(\\S+) K=(\\d+) M=(\\d+) views_per_s=([0-9.]+)(?:\\s|$).*");
+
+  private static final String HERE = "relreason bench on the project's 2-core machine, ";
+
+  /**
+   * Measured on the project's machine (2 cores, oneDNN+AVX2 natives, 2 ND4J threads). A step's head
+   * cost per view is K−1 pairs whatever M is, so a figure at a smaller M (ResNets, to bound memory
+   * and time) carries over to M = 64 up to batch-size effects.
+   */
+  static final List<BenchFigures> MEASURED =
+      List.of(
+          new BenchFigures("conv4", 4, 64, 2129, HERE + "2026-11-30, quiet (README, Speed)"),
+          new BenchFigures("conv4", 16, 64, 1851, HERE + "2026-11-30, quiet (README, Speed)"),
+          new BenchFigures("conv4", 32, 64, 725.9, HERE + "2026-12-03, load 1.4-6.5"),
+          new BenchFigures("resnet32", 4, 64, 150, HERE + "2026-11-30, quiet (README, Speed)"),
+          new BenchFigures("resnet32", 16, 16, 14.9, HERE + "2026-12-03, load 6.5-10"),
+          new BenchFigures("resnet32", 32, 16, 15.1, HERE + "2026-12-03, load 3.5-6.5"),
+          new BenchFigures("resnet34", 25, 4, 1.1, HERE + "2026-12-03, 96x96, load 6-10"));
+
+  /**
+   * The figures of a {@code relreason bench} output file; lines that are not figures are skipped.
+   */
+  static List<BenchFigures> read(Path file) throws IOException {
+    List<BenchFigures> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      Matcher mt = LINE.matcher(line.trim());
+      if (mt.matches()) {
+        out.add(
+            new BenchFigures(
+                mt.group(1),
+                Integer.parseInt(mt.group(2)),
+                Integer.parseInt(mt.group(3)),
+                Double.parseDouble(mt.group(4)),
+                "relreason bench on this machine (" + file + ")"));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(
+          file + " holds no 'bench backbone=... K=... M=... views_per_s=...' line");
+    }
+    return out;
+  }
+
+  /**
+   * The figure for a backbone and K: the one measured at that K (the largest M first), else none:
+   * throughput falls with K (the head's pairs per view are K−1), so another K's figure would
+   * mislead.
+   */
+  static Optional<BenchFigures> forSetting(List<BenchFigures> figures, String backbone, int k) {
+    return figures.stream()
+        .filter(f -> f.backbone.equals(backbone) && f.k == k)
+        .max(Comparator.comparingInt(BenchFigures::m));
+  }
+
+  /** Side of the synthetic images {@code bench} measures a backbone on (BenchCommand.runOne). */
+  static int benchSide(String backbone) {
+    return backbone.equals("resnet34") ? 96 : 32;
+  }
+
+  /** Side of a dataset's images as the backbone sees them (Fashion-MNIST padded to 32). */
+  static final Map<String, Integer> SIDE =
+      Map.of(
+          "fashion-mnist", 32,
+          "mnist", 32,
+          "cifar10", 32,
+          "cifar100", 32,
+          "cifar100-20", 32,
+          "stl10", 96,
+          "tiny-imagenet", 64);
+
+  /** Pre-training images of each dataset's training split (what one epoch visits). */
+  static final Map<String, Integer> TRAIN_IMAGES =
+      Map.of(
+          "fashion-mnist", 60_000,
+          "mnist", 60_000,
+          "cifar10", 50_000,
+          "cifar100", 50_000,
+          "cifar100-20", 50_000,
+          "stl10", 5_000,
+          "tiny-imagenet", 100_000);
+}
