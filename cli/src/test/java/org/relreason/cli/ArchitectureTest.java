@@ -112,7 +112,9 @@ class ArchitectureTest {
 
   /**
    * The maths has no Vert.x (STYLE.md 2): the learning core, what a shard computes, and the
-   * coordinator's arithmetic parts are plain Java, testable without an event loop.
+   * coordinator's parts other than the verticle (membership, the step round, the views objective,
+   * the parameter store, the checkpointer, aggregation, planning) are plain Java, unit-tested
+   * without an event loop.
    */
   @Test
   void theMathsHasNoVertx() {
@@ -126,6 +128,16 @@ class ArchitectureTest {
             .haveFullyQualifiedName("org.relreason.coordinator.ShardPlanner")
             .or()
             .haveFullyQualifiedName("org.relreason.coordinator.NormBound")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Membership")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.ParameterStore")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Checkpointer")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.ViewsObjective")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.StepRound")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.vertx.."));
