@@ -799,7 +799,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Future<Accepted> attempt(StepRound st, Shard shard, String worker) {
     Promise<Accepted> promise = Promise.promise();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deadlineMs() * 20);
-    ShardTask task = task(st, shard);
+    ShardTask task = task(st, shard, worker);
     observer.onMessage(Direction.SENT, Kind.TASK, task.getSerializedSize());
     observer.onShardStarted(worker, st.step, shard.id());
     long sentAt = System.nanoTime();
@@ -923,7 +923,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     return a;
   }
 
-  private ShardTask task(StepRound st, Shard shard) {
+  /**
+   * The task of {@code shard} for {@code worker}, with the step's parameters unless that worker was
+   * sent them already (a second shard of the same step): one request/response per shard per step.
+   */
+  private ShardTask task(StepRound st, Shard shard, String worker) {
     ShardTask.Builder b =
         ShardTask.newBuilder()
             .setHeader(header(st.step, st.version))
@@ -935,6 +939,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setK(config.k())
             .setM(config.m())
             .setDeadlineMs((int) Math.min(Integer.MAX_VALUE, options.deadlineMs()));
+    if (st.pushedTo.add(worker)) {
+      if (snapshot == null || snapshot.getHeader().getParamVersion() != st.version) {
+        snapshot = snapshot(st.step, st.version);
+      }
+      b.setParams(snapshot);
+    }
     if (options.mode() == ShardingMode.IMAGES) {
       int[] mine = new int[shard.positions().length];
       for (int i = 0; i < mine.length; i++) {

@@ -26,6 +26,8 @@ final class StepRound {
   // per shard: the norms of the result accepted, and the gradient norms refused as outliers
   final double[][] norms;
   final List<List<Double>> outlierNorms = new ArrayList<>();
+  // the workers this step's parameters were pushed to (with their first task)
+  final Set<String> pushedTo = new HashSet<>();
   final long started = System.nanoTime();
   long sent;
   long firstDone;

@@ -288,7 +288,7 @@ public final class WorkerVerticle extends VerticleBase {
       message.reply(e.toError(header(task.getHeader())));
       return;
     }
-    ensureParams(task.getHeader().getParamVersion())
+    ensureParams(task)
         .compose(v -> task.getMode() == ShardingMode.VIEWS ? views(task) : images(task))
         .onComplete(
             ar -> {
@@ -341,10 +341,17 @@ public final class WorkerVerticle extends VerticleBase {
             });
   }
 
-  /** Fetches and installs parameters unless the replica holds {@code version} already. */
-  private Future<Void> ensureParams(long version) {
+  /**
+   * Installs the task's parameter version unless the replica holds it already: from the task when
+   * the coordinator pushed it there, else fetched with a {@code ParameterRequest}.
+   */
+  private Future<Void> ensureParams(ShardTask task) {
+    long version = task.getHeader().getParamVersion();
     if (installedVersion == version) {
       return Future.succeededFuture();
+    }
+    if (task.hasParams() && task.getParams().getHeader().getParamVersion() == version) {
+      return install(version, task.getParams());
     }
     ParameterRequest request =
         ParameterRequest.newBuilder()
@@ -367,21 +374,25 @@ public final class WorkerVerticle extends VerticleBase {
                 return Future.failedFuture(
                     "asked for parameter version " + version + ", got " + got);
               }
-              return executor.executeBlocking(
-                  () -> {
-                    float[] params =
-                        Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
-                    computer.install(version, params);
-                    return null;
-                  },
-                  true);
-            })
+              return install(version, snapshot);
+            });
+  }
+
+  /** Installs {@code snapshot} (parameter version {@code version}) in the replica. */
+  private Future<Void> install(long version, ParameterSnapshot snapshot) {
+    return executor
+        .<Void>executeBlocking(
+            () -> {
+              float[] params = Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
+              computer.install(version, params);
+              return null;
+            },
+            true)
         .onSuccess(
             v -> {
               installedVersion = version;
               observer.onParameterVersion(version);
-            })
-        .mapEmpty();
+            });
   }
 
   private Future<ShardResult> images(ShardTask task) {
