@@ -17,6 +17,8 @@ COPY pom.xml ./
 COPY .mvn .mvn
 COPY protocol/pom.xml protocol/
 COPY model/pom.xml model/
+COPY shard/pom.xml shard/
+COPY observe/pom.xml observe/
 COPY worker/pom.xml worker/
 COPY coordinator/pom.xml coordinator/
 COPY dashboard/pom.xml dashboard/
@@ -25,6 +27,8 @@ COPY k8s/pom.xml k8s/
 RUN mvn -B -q -pl cli -am ${MAVEN_PROFILES:+-P${MAVEN_PROFILES}} dependency:go-offline -DexcludeGroupIds=org.relreason || true
 COPY protocol protocol
 COPY model model
+COPY shard shard
+COPY observe observe
 COPY worker worker
 COPY coordinator coordinator
 COPY dashboard dashboard

@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.relreason.coordinator.observe.DashboardAccess;
-import org.relreason.coordinator.observe.DashboardOptions;
 import org.relreason.dashboard.BenchmarkWatch;
 import org.relreason.dashboard.RunWatch;
 import org.relreason.model.benchmark.BenchmarkListener;
@@ -24,6 +22,8 @@ import org.relreason.model.eval.PaperReference;
 import org.relreason.model.train.Nd4jInfo;
 import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainListener;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.DashboardOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -184,7 +184,7 @@ final class BenchmarkCommand implements Callable<Integer> {
           return TrainJob.run(
               config,
               TrainListener.both(TrainListener.both(progress, listener), watch.listener()),
-              watch.pretrainer());
+              Pretraining.watched(config, watch));
         }
       };
 

@@ -1,7 +1,6 @@
 package org.relreason.cli;
 
 import java.io.PrintWriter;
-import org.relreason.coordinator.cluster.ClusterMain;
 import org.relreason.dashboard.Dashboards;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -3,9 +3,6 @@ package org.relreason.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.relreason.cli.fetch.DatasetSources;
-import org.relreason.coordinator.observe.DashboardAccess;
-import org.relreason.coordinator.observe.DashboardOptions;
-import org.relreason.coordinator.observe.MetricsOptions;
 import org.relreason.dashboard.RunWatch;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.DatasetFormatException;
@@ -13,6 +10,9 @@ import org.relreason.model.train.Nd4jInfo;
 import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainListener;
 import org.relreason.model.train.TrainResult;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.DashboardOptions;
+import org.relreason.observe.MetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -83,7 +83,11 @@ final class TrainCommand implements Callable<Integer> {
             config.workers(),
             config.sharding());
       }
-      r = TrainJob.run(config, TrainListener.both(progress, watch.listener()), watch.pretrainer());
+      r =
+          TrainJob.run(
+              config,
+              TrainListener.both(progress, watch.listener()),
+              Pretraining.watched(config, watch));
     } catch (DatasetFormatException e) {
       throw offerFetch(config, e);
     }

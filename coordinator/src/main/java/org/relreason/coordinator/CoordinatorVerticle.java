@@ -18,29 +18,29 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.method.DeepClusterModel;
-import org.relreason.model.nn.PairPlan;
 import org.relreason.model.train.Checkpoint;
-import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.MinibatchSchedule;
-import org.relreason.model.train.Optimizer;
 import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RelationalModel;
-import org.relreason.model.train.RelationalObjective;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
+import org.relreason.observe.RunObserver;
+import org.relreason.observe.StepTimes;
+import org.relreason.observe.Traffic.Direction;
+import org.relreason.observe.Traffic.Kind;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.Codecs;
+import org.relreason.protocol.Headers;
 import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.StatisticsLayout;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Disconnect;
@@ -57,13 +57,9 @@ import org.relreason.protocol.v1.ShardResult;
 import org.relreason.protocol.v1.ShardTask;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
-import org.relreason.worker.Headers;
-import org.relreason.worker.ModelConfigHash;
-import org.relreason.worker.ParameterServerSupport;
-import org.relreason.worker.ShardComputer;
-import org.relreason.worker.StatisticsLayout;
-import org.relreason.worker.metrics.Traffic.Direction;
-import org.relreason.worker.metrics.Traffic.Kind;
+import org.relreason.shard.ModelConfigHash;
+import org.relreason.shard.ParameterServerSupport;
+import org.relreason.shard.ShardComputer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +79,12 @@ import org.slf4j.LoggerFactory;
  * the master parameters, at each epoch start ({@code prepareEpoch}); its tasks carry the
  * pseudo-labels. What is refused: {@link ParameterServerSupport}.
  *
+ * <p>The verticle routes messages and owns the step loop's futures; the work is in parts with one
+ * concern each and no Vert.x: {@link Membership} (who takes part), {@link StepRound} (the step in
+ * flight), {@link ViewsObjective} (VIEWS mode's head and loss), {@link ParameterStore} (parameters
+ * and optimizer), {@link Checkpointer} (when to checkpoint, what to resume), {@link
+ * GradientAggregator}, {@link ResultCheck}, {@link NormBound} and {@link ShardPlanner}.
+ *
  * <p>The shard plan depends only on the configured worker count, never on which workers are alive,
  * so a step's result does not depend on who computed what. All state lives on this verticle's event
  * loop; ND4J work (objective, aggregation, optimizer) runs on one ordered worker executor.
@@ -90,7 +92,6 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
   private static final String ME = Headers.COORDINATOR;
-  private static final int CHECKPOINTS_KEPT = 3;
   private static final int FINAL_CHECKPOINT_TRIES = 5;
 
   private final CoordinatorOptions options;
@@ -98,14 +99,12 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final ImageSet set;
   private final String configHash;
   private final Promise<RunResult> done = Promise.promise();
-  private final TreeMap<String, Long> members = new TreeMap<>();
-  private final Set<String> joining = new HashSet<>();
+  private final Membership members = new Membership();
   private final List<Double> losses = new ArrayList<>();
   private final List<Double> stepMillis = new ArrayList<>();
   private final List<float[]> gradients = new ArrayList<>();
   private final Counters counters = new Counters();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private final Map<String, String> nodeOf = new HashMap<>();
   private final Map<String, Set<Promise<Accepted>>> inFlight = new HashMap<>();
   private MembershipWatch membership;
   private WorkerExecutor executor;
@@ -113,13 +112,12 @@ public final class CoordinatorVerticle extends VerticleBase {
   private StatisticsLayout layout;
   private ResultCheck check;
   private GradientAggregator aggregator;
-  private Optimizer optimizer;
+  private ViewsObjective objective;
   private MinibatchSchedule schedule;
-  private CheckpointStore store;
+  private Checkpointer checkpoints;
   private NormBound.Recent norms;
-  private boolean checkpointOwed;
-  // volatile: read by currentParams() from other threads; its contents are guarded by paramsLock
-  private volatile float[] params;
+  // volatile: read by currentParams() from other threads
+  private volatile ParameterStore parameters;
   private ParameterSnapshot snapshot;
   private long version;
   private long step;
@@ -128,7 +126,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long total;
   private TrainListener listener = new TrainListener() {};
   private RunObserver observer = RunObserver.NONE;
-  private final Object paramsLock = new Object();
   private StepStats epochStats;
   private long loopStartNanos;
   private long loopStartStep = -1;
@@ -138,7 +135,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private double[] classWeights;
   private int workerThreads = -1;
   private long loopStart;
-  private StepState current;
+  private StepRound current;
 
   /**
    * Mutable counters behind {@link FaultCounters}. Every refused message and every lost worker is
@@ -186,45 +183,6 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** A shard's result that passed {@link ResultCheck}, with its {@link NormBound#norms}. */
   private record Checked(Accepted accepted, double[] norms) {}
-
-  /** The state of the step in flight. */
-  private static final class StepState {
-    final long step;
-    final long version;
-    final int epoch;
-    final int[] images;
-    final List<Shard> shards;
-    final long[] progress;
-    final FeatureRound features;
-    // per shard: the workers whose attempt failed or was refused, and who computed the result
-    final List<Set<String>> tried = new ArrayList<>();
-    final String[] computedBy;
-    // per shard: the norms of the result accepted, and the gradient norms refused as outliers
-    final double[][] norms;
-    final List<List<Double>> outlierNorms = new ArrayList<>();
-    final long started = System.nanoTime();
-    long sent;
-    long firstDone;
-    long lastDone;
-
-    StepState(
-        long step, long version, int epoch, int[] images, List<Shard> shards, FeatureRound f) {
-      this.step = step;
-      this.version = version;
-      this.epoch = epoch;
-      this.images = images;
-      this.shards = shards;
-      this.progress = new long[shards.size()];
-      this.features = f;
-      this.computedBy = new String[shards.size()];
-      this.norms = new double[shards.size()][];
-      shards.forEach(
-          s -> {
-            tried.add(new HashSet<>());
-            outlierNorms.add(new ArrayList<>());
-          });
-    }
-  }
 
   /**
    * @throws IllegalArgumentException naming the config key and value if the parameter server does
@@ -276,10 +234,8 @@ public final class CoordinatorVerticle extends VerticleBase {
    * briefly; call off the event loop.
    */
   public float[] currentParams() {
-    synchronized (paramsLock) {
-      float[] p = params;
-      return p == null ? null : p.clone();
-    }
+    ParameterStore p = parameters;
+    return p == null ? null : p.copy();
   }
 
   /** Completes with the run's result after the last step (or fails if the run cannot go on). */
@@ -354,30 +310,23 @@ public final class CoordinatorVerticle extends VerticleBase {
             // the bus's own codec: with a run secret, results' bytes carry its HMAC
             Codecs.registered(vertx.eventBus(), ShardResult.class));
     aggregator = new GradientAggregator(model.statisticsMask(), (int) model.backboneParams());
+    if (options.mode() == ShardingMode.VIEWS) { // VIEWS: relational reasoning only
+      objective = new ViewsObjective((RelationalModel) model, config.m(), config.k());
+    }
     schedule = MinibatchSchedule.of(config, set.size());
     total = schedule.totalSteps(config);
-    optimizer = Optimizers.forRun(model, config, total);
-    params = model.paramsVector();
+    parameters = new ParameterStore(model, Optimizers.forRun(model, config, total));
     norms = options.normBound().recent();
-    if (!config.checkpointDir().isEmpty()) {
-      store = new CheckpointStore(Path.of(config.checkpointDir()), CHECKPOINTS_KEPT);
-      var latest = store.latestValid();
-      ShardLayout.check(store.dir(), options, latest.isPresent());
-      if (latest.isPresent()) {
-        Checkpoint c = latest.get().checkpoint();
-        if (!TrainConfig.of(c.config()).modelDefiningKeys().equals(config.modelDefiningKeys())) {
-          throw new IllegalStateException(
-              "checkpoint " + latest.get().file() + " belongs to another run");
-        }
-        params = c.params();
-        model.setParams(params);
-        optimizer.restore(c.adam());
-        epoch = c.epoch();
-        stepInEpoch = c.stepInEpoch();
-        step = c.globalStep();
-        version = step;
-        LOG.info("coordinator resumed from {} at step {}", latest.get().file(), step);
-      }
+    checkpoints = new Checkpointer(config);
+    var latest = checkpoints.resume(options);
+    if (latest.isPresent()) {
+      Checkpoint c = latest.get().checkpoint();
+      parameters.restore(c.params(), c.adam());
+      epoch = c.epoch();
+      stepInEpoch = c.stepInEpoch();
+      step = c.globalStep();
+      version = step;
+      LOG.info("coordinator resumed from {} at step {}", latest.get().file(), step);
     }
     return null;
   }
@@ -447,13 +396,12 @@ public final class CoordinatorVerticle extends VerticleBase {
               + ")";
     } else if (!Addresses.isValidWorkerId(id)) {
       refusal = "worker id '" + id + "' is not 1-128 characters of [A-Za-z0-9_-]";
-    } else if (members.containsKey(id) || joining.contains(id)) {
+    } else if (members.taken(id)) {
       reason = RefusalReason.DUPLICATE_WORKER_ID;
       refusal = "a live worker already uses id '" + id + "'";
-    } else if (MembershipPolicy.fullRefusal(members.size() + joining.size(), options.workers())
-        != null) {
+    } else if (MembershipPolicy.fullRefusal(members.registered(), options.workers()) != null) {
       reason = RefusalReason.RUN_FULL;
-      refusal = MembershipPolicy.fullRefusal(members.size() + joining.size(), options.workers());
+      refusal = MembershipPolicy.fullRefusal(members.registered(), options.workers());
     } else if (done.future().isComplete()) {
       reason = RefusalReason.RUN_FINISHED;
       refusal = "the run has finished";
@@ -477,15 +425,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     // A worker joins at the next step boundary; before the first step that is now.
-    if (running) {
-      joining.add(id);
-    } else {
-      members.put(id, System.currentTimeMillis());
-    }
-    String node = message.headers().get(Headers.NODE_ID);
-    if (node != null) {
-      nodeOf.put(id, node);
-    }
+    members.register(
+        id, message.headers().get(Headers.NODE_ID), running, System.currentTimeMillis());
     int threads = hello.getCapabilities().getThreads();
     if (workerThreads < 0) {
       workerThreads = threads;
@@ -538,11 +479,11 @@ public final class CoordinatorVerticle extends VerticleBase {
       return;
     }
     String id = hb.getWorkerId();
-    boolean member = members.computeIfPresent(id, (k, v) -> System.currentTimeMillis()) != null;
+    boolean member = members.heartbeat(id, System.currentTimeMillis());
     if (member) {
       observer.onHeartbeat(id, hb.getLastStep());
     }
-    if (member || joining.contains(id)) {
+    if (member || members.isJoining(id)) {
       reply(
           message,
           Heartbeat.newBuilder()
@@ -571,15 +512,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     String spoof =
         MembershipPolicy.disconnectRefusal(
-            d, message.headers().get(Headers.NODE_ID), nodeOf.get(d.getWorkerId()));
+            d, message.headers().get(Headers.NODE_ID), members.nodeOf(d.getWorkerId()));
     if (spoof != null) {
       counters.rejections.reject(Rejections.UNAUTHENTICATED);
       LOG.warn("ignored {}", spoof);
       return;
     }
-    if (members.remove(d.getWorkerId()) != null) {
+    if (members.disconnect(d.getWorkerId())) {
       counters.death(Rejections.DISCONNECT);
-      nodeOf.remove(d.getWorkerId());
       observer.onWorkerLost(d.getWorkerId(), RunObserver.WorkerLoss.DISCONNECT);
       LOG.info("worker '{}' left: {} {}", d.getWorkerId(), d.getReason(), d.getDetail());
     }
@@ -590,19 +530,14 @@ public final class CoordinatorVerticle extends VerticleBase {
    * attempts in flight fail at once, so their shards are recomputed without waiting for a deadline.
    */
   private void onNodeLeft(String node) {
-    List<String> gone =
-        nodeOf.entrySet().stream()
-            .filter(e -> e.getValue().equals(node))
-            .map(Map.Entry::getKey)
-            .toList();
+    List<String> wereMembers = new ArrayList<>();
+    List<String> gone = members.leftNode(node, wereMembers);
+    for (String worker : wereMembers) {
+      counters.death(Rejections.MEMBERSHIP);
+      observer.onWorkerLost(worker, RunObserver.WorkerLoss.MEMBERSHIP);
+      LOG.warn("evicted worker '{}': its cluster node {} left", worker, node);
+    }
     for (String worker : gone) {
-      nodeOf.remove(worker);
-      joining.remove(worker);
-      if (members.remove(worker) != null) {
-        counters.death(Rejections.MEMBERSHIP);
-        observer.onWorkerLost(worker, RunObserver.WorkerLoss.MEMBERSHIP);
-        LOG.warn("evicted worker '{}': its cluster node {} left", worker, node);
-      }
       for (Promise<Accepted> p : List.copyOf(inFlight.getOrDefault(worker, Set.of()))) {
         p.tryFail(new WorkerLostException("worker '" + worker + "' left the cluster"));
       }
@@ -619,24 +554,18 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void evictSilent() {
-    long now = System.currentTimeMillis();
     members
-        .entrySet()
-        .removeIf(
-            e -> {
-              boolean silent = now - e.getValue() > options.heartbeatTimeoutMs();
-              if (silent) {
-                counters.death(Rejections.HEARTBEAT);
-                observer.onWorkerLost(e.getKey(), RunObserver.WorkerLoss.HEARTBEAT);
-                LOG.warn(
-                    "evicted worker '{}': no heartbeat for {} ms", e.getKey(), now - e.getValue());
-              }
-              return silent;
+        .evictSilent(System.currentTimeMillis(), options.heartbeatTimeoutMs())
+        .forEach(
+            (worker, silentMs) -> {
+              counters.death(Rejections.HEARTBEAT);
+              observer.onWorkerLost(worker, RunObserver.WorkerLoss.HEARTBEAT);
+              LOG.warn("evicted worker '{}': no heartbeat for {} ms", worker, silentMs);
             });
   }
 
   private void evict(String worker, String why) {
-    if (members.remove(worker) != null) {
+    if (members.remove(worker)) {
       counters.death(Rejections.DEADLINE);
       observer.onWorkerLost(worker, RunObserver.WorkerLoss.DEADLINE);
       LOG.warn("evicted worker '{}': {}", worker, why);
@@ -672,12 +601,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private ParameterSnapshot snapshot(long s, long v) {
-    return ParameterSnapshot.newBuilder()
-        .setHeader(header(s, v))
-        .setKind(ParameterSnapshot.Kind.FULL)
-        .setParams(Tensors.float32(params, params.length))
-        .setModelConfigHash(configHash)
-        .build();
+    return parameters.snapshot(header(s, v), configHash);
   }
 
   // ---- the step loop ----------------------------------------------------------------------
@@ -710,9 +634,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void finish() {
     double seconds = (System.nanoTime() - loopStart) / 1e9;
     // workers that registered during the last step are told too, or they would wait for tasks
-    Set<String> everyone = new java.util.TreeSet<>(members.keySet());
-    everyone.addAll(joining);
-    for (String worker : everyone) {
+    for (String worker : members.everyone()) {
       Disconnect bye =
           Disconnect.newBuilder()
               .setHeader(header(step, version))
@@ -728,7 +650,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         new RunResult(
             losses.stream().mapToDouble(Double::doubleValue).toArray(),
             stepMillis.stream().mapToDouble(Double::doubleValue).toArray(),
-            params.clone(),
+            parameters.copy(),
             List.copyOf(gradients),
             counters.snapshot(),
             seconds));
@@ -749,15 +671,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     return executor
         .executeBlocking(
             () -> {
-              model.beforeEpoch(e, set, normalization, optimizer);
-              float[] p = model.paramsVector();
-              boolean changed = !java.util.Arrays.equals(p, params);
-              if (changed) {
-                synchronized (paramsLock) {
-                  params = p;
-                }
-              }
-              return changed;
+              model.beforeEpoch(e, set, normalization, parameters.optimizer());
+              return parameters.adopt(model.paramsVector());
             },
             true)
         .map(
@@ -772,8 +687,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private Future<Void> runStep() {
-    joining.forEach(id -> members.put(id, System.currentTimeMillis()));
-    joining.clear();
+    members.admitJoining(System.currentTimeMillis());
     int[] images = schedule.images(epoch, stepInEpoch);
     List<Shard> shards =
         ShardPlanner.plan(options.mode(), config.m(), config.k(), options.workers());
@@ -781,9 +695,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         options.mode() == ShardingMode.VIEWS
             ? new FeatureRound(shards, config.m() * config.k(), model.backbone().featureSize())
             : null;
-    StepState st = new StepState(step, version, epoch, images, shards, round);
+    StepRound st = new StepRound(step, version, epoch, images, shards, round);
     current = st;
-    List<String> live = new ArrayList<>(members.keySet());
+    List<String> live = members.live();
     List<Future<Accepted>> results = new ArrayList<>();
     for (Shard shard : shards) {
       String preferred = live.isEmpty() ? null : live.get(shard.id() % live.size());
@@ -798,7 +712,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * NaN and infinity while they are summed (the one time they are read); shards found non-finite
    * there are refused, counted and recomputed by other workers, and the step aggregated again.
    */
-  private Future<Void> fanIn(StepState st, List<Future<Accepted>> results) {
+  private Future<Void> fanIn(StepRound st, List<Future<Accepted>> results) {
     return Future.join(results)
         .transform(
             ar -> {
@@ -827,7 +741,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * refused when another worker computed the same gradient norm for it (the data's, not a peer's
    * doing: results are deterministic) or when no other worker is left to compute it.
    */
-  private Map<Integer, ProtocolException> outliers(StepState st) {
+  private Map<Integer, ProtocolException> outliers(StepRound st) {
     Map<Integer, ProtocolException> out = new TreeMap<>();
     for (int s = 0; s < st.shards.size(); s++) {
       ProtocolException e = norms.check(st.step, st.norms[s]);
@@ -839,7 +753,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           st.outlierNorms.get(s).stream().anyMatch(n -> Math.abs(n - g) <= 1e-9 * Math.abs(g));
       Set<String> tried = st.tried.get(s);
       String by = st.computedBy[s];
-      boolean alone = members.keySet().stream().noneMatch(w -> !tried.contains(w) && !w.equals(by));
+      boolean alone = !members.anotherThan(by, tried);
       if (reproduced || alone) {
         LOG.warn(
             "step {} shard {}: {}; applied, {}",
@@ -857,7 +771,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** {@code results} with the refused shards' results replaced by new attempts elsewhere. */
   private List<Future<Accepted>> recompute(
-      StepState st, List<Future<Accepted>> results, Map<Integer, ProtocolException> refusals) {
+      StepRound st, List<Future<Accepted>> results, Map<Integer, ProtocolException> refusals) {
     List<Future<Accepted>> again = new ArrayList<>(results);
     refusals.forEach(
         (s, e) -> {
@@ -873,8 +787,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   /** One shard, retried on other live workers until one returns an acceptable result. */
-  private Future<Accepted> compute(StepState st, Shard shard, String preferred, Set<String> tried) {
-    String worker = pick(shard, preferred, tried);
+  private Future<Accepted> compute(StepRound st, Shard shard, String preferred, Set<String> tried) {
+    String worker = members.pick(shard, preferred, tried);
     if (worker == null) {
       return Future.failedFuture(
           new IllegalStateException(
@@ -905,18 +819,10 @@ public final class CoordinatorVerticle extends VerticleBase {
             });
   }
 
-  private String pick(Shard shard, String preferred, Set<String> tried) {
-    if (preferred != null && members.containsKey(preferred) && !tried.contains(preferred)) {
-      return preferred;
-    }
-    List<String> live = members.keySet().stream().filter(w -> !tried.contains(w)).toList();
-    return live.isEmpty() ? null : live.get(shard.id() % live.size());
-  }
-
-  private Future<Accepted> attempt(StepState st, Shard shard, String worker) {
+  private Future<Accepted> attempt(StepRound st, Shard shard, String worker) {
     Promise<Accepted> promise = Promise.promise();
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(options.deadlineMs() * 20);
-    ShardTask task = task(st, shard);
+    ShardTask task = task(st, shard, worker);
     observer.onMessage(Direction.SENT, Kind.TASK, task.getSerializedSize());
     observer.onShardStarted(worker, st.step, shard.id());
     long sentAt = System.nanoTime();
@@ -997,7 +903,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * features are in and that waits for other shards' features is not stalled.
    */
   private void armDeadline(
-      StepState st, Shard shard, String worker, Promise<Accepted> p, long armedAt) {
+      StepRound st, Shard shard, String worker, Promise<Accepted> p, long armedAt) {
     vertx.setTimer(
         options.deadlineMs(),
         t -> {
@@ -1030,7 +936,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * gradient is the answer to the feature gradients of its own features, so a result that comes
    * before them cannot be right (and has no objective output to be summed with).
    */
-  private static Accepted requireFeatures(StepState st, Shard shard, Accepted a) {
+  private static Accepted requireFeatures(StepRound st, Shard shard, Accepted a) {
     if (st.features != null && !st.features.in[shard.id()]) {
       throw new ProtocolException(
           Error.Code.WRONG_SHAPE,
@@ -1040,7 +946,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     return a;
   }
 
-  private ShardTask task(StepState st, Shard shard) {
+  /**
+   * The task of {@code shard} for {@code worker}, with the step's parameters unless that worker was
+   * sent them already (a second shard of the same step): one request/response per shard per step.
+   */
+  private ShardTask task(StepRound st, Shard shard, String worker) {
     ShardTask.Builder b =
         ShardTask.newBuilder()
             .setHeader(header(st.step, st.version))
@@ -1052,6 +962,12 @@ public final class CoordinatorVerticle extends VerticleBase {
             .setK(config.k())
             .setM(config.m())
             .setDeadlineMs((int) Math.min(Integer.MAX_VALUE, options.deadlineMs()));
+    if (st.pushedTo.add(worker)) {
+      if (snapshot == null || snapshot.getHeader().getParamVersion() != st.version) {
+        snapshot = snapshot(st.step, st.version);
+      }
+      b.setParams(snapshot);
+    }
     if (options.mode() == ShardingMode.IMAGES) {
       int[] mine = new int[shard.positions().length];
       for (int i = 0; i < mine.length; i++) {
@@ -1092,7 +1008,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * Aggregates in shard order, steps the method's optimizer, publishes the new version. Fails with
    * {@link GradientAggregator.NonFiniteShards}, before anything changes, if a shard is not finite.
    */
-  private Future<Void> apply(StepState st, List<Accepted> accepted) {
+  private Future<Void> apply(StepRound st, List<Accepted> accepted) {
     return executor
         .executeBlocking(
             () -> {
@@ -1119,10 +1035,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               }
               // finite: the aggregator refuses non-finite shards and results
               long a1 = System.nanoTime();
-              synchronized (paramsLock) {
-                optimizer.step(params, g);
-                model.setParams(params);
-              }
+              parameters.step(g);
               long a2 = System.nanoTime();
               // Packed here, off the event loop, for the workers' next parameter pull.
               ParameterSnapshot next = snapshot(st.step + 1, st.version + 1);
@@ -1144,7 +1057,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               if (options.recordGradients()) {
                 gradients.add((float[]) out[0]);
               }
-              report(stats, times(st, (double[]) out[3]));
+              report(stats, st.times((double[]) out[3]));
               if (++stepInEpoch == schedule.stepsPerEpoch()) {
                 stepInEpoch = 0;
                 epoch++;
@@ -1152,20 +1065,6 @@ public final class CoordinatorVerticle extends VerticleBase {
               current = null;
               return checkpointIfDue();
             });
-  }
-
-  /** The step's phase times; {@code blocking} holds aggregate, optimizer and broadcast seconds. */
-  private static StepTimes times(StepState st, double[] blocking) {
-    long first = st.firstDone == 0 ? st.sent : st.firstDone;
-    long last = Math.max(first, st.lastDone);
-    return new StepTimes(
-        (st.sent - st.started) / 1e9,
-        (first - st.sent) / 1e9,
-        (last - first) / 1e9,
-        blocking[0],
-        blocking[1],
-        blocking[2],
-        (System.nanoTime() - st.started) / 1e9);
   }
 
   /** Tells the listener about the step just applied (before the cursor moves on). */
@@ -1190,9 +1089,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * apart.
    */
   private Future<Void> checkpointIfDue() {
-    boolean due =
-        config.checkpointEvery() > 0 ? step % config.checkpointEvery() == 0 : stepInEpoch == 0;
-    if (store == null || !(due || step == total || checkpointOwed)) {
+    if (!checkpoints.due(step, stepInEpoch, total)) {
       return Future.succeededFuture();
     }
     return checkpoint(step == total ? FINAL_CHECKPOINT_TRIES : 1);
@@ -1200,20 +1097,26 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Future<Void> checkpoint(int tries) {
     Checkpoint c =
-        new Checkpoint(config.asMap(), epoch, stepInEpoch, step, params.clone(), optimizer.state());
+        new Checkpoint(
+            config.asMap(),
+            epoch,
+            stepInEpoch,
+            step,
+            parameters.copy(),
+            parameters.optimizerState());
     long t0 = System.nanoTime();
     return executor
-        .executeBlocking(() -> store.save(c), true)
+        .executeBlocking(() -> checkpoints.save(c), true)
         .onSuccess(
             p -> {
-              checkpointOwed = false;
+              checkpoints.saved();
               LOG.info("checkpoint {}", p);
               observer.onCheckpoint(p, (System.nanoTime() - t0) / 1e9, sizeOf(p));
             })
         .<Void>mapEmpty()
         .recover(
             e -> {
-              checkpointOwed = true;
+              checkpoints.failed();
               observer.onCheckpointFailed(String.valueOf(e.getMessage()));
               LOG.warn(
                   "checkpoint of step {} failed, training goes on{}: {}",
@@ -1257,7 +1160,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       reply(message, error(Error.Code.MALFORMED, "expected Features", type), Kind.CONTROL);
       return;
     }
-    StepState st = current;
+    StepRound st = current;
     try {
       Header h = Validation.check(f, options.runId());
       if (st == null
@@ -1323,32 +1226,13 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  private void runObjective(StepState st) {
+  private void runObjective(StepRound st) {
     FeatureRound r = st.features;
-    int rows = config.m() * config.k();
     executor
-        .executeBlocking(
-            () -> {
-              RelationalModel relational = (RelationalModel) model; // VIEWS: relational only
-              RelationalObjective.Output out =
-                  relational
-                      .objective()
-                      .forwardBackward(
-                          Nd4j.createFromArray(r.features).reshape(rows, r.featureSize),
-                          PairPlan.of(config.m(), config.k()));
-              float[] head = new float[(int) model.numParams()];
-              if (model.numParams() > model.backboneParams()) { // the dot head has none
-                float[] h = relational.head().gradients().toFloatVector();
-                System.arraycopy(h, 0, head, (int) model.backboneParams(), h.length);
-              }
-              INDArray dF = out.featureGradient();
-              return new FeatureRound.Output(
-                  dF.reshape(dF.length()).toFloatVector(), head, out.stats());
-            },
-            true)
+        .executeBlocking(() -> objective.run(r), true)
         .onComplete(
             ar -> {
-              if (ar.succeeded() && !finite(ar.result())) {
+              if (ar.succeeded() && !ViewsObjective.finite(ar.result())) {
                 refuseLargestFeatures(st);
                 return; // the refused shard is recomputed elsewhere; the others wait for it
               }
@@ -1378,40 +1262,16 @@ public final class CoordinatorVerticle extends VerticleBase {
             });
   }
 
-  private static boolean finite(FeatureRound.Output out) {
-    return Double.isFinite(out.stats().loss())
-        && allFinite(out.featureGradients())
-        && allFinite(out.headGradient());
-  }
-
-  private static boolean allFinite(float[] values) {
-    for (float v : values) {
-      if (!Float.isFinite(v)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
    * The objective over finite features overflowed: the features of largest magnitude are refused
    * (their shard's waiting request answered NON_FINITE, so its worker fails the task and the shard
    * is recomputed by another) and the objective runs again once new features for it are in.
    */
-  private void refuseLargestFeatures(StepState st) {
+  private void refuseLargestFeatures(StepRound st) {
     FeatureRound r = st.features;
-    int worst = 0;
-    float worstAbs = -1;
-    for (int s = 0; s < r.shards.size(); s++) {
-      for (int row : r.shards.get(s).rows()) {
-        for (int j = row * r.featureSize; j < (row + 1) * r.featureSize; j++) {
-          if (Math.abs(r.features[j]) > worstAbs) {
-            worstAbs = Math.abs(r.features[j]);
-            worst = s;
-          }
-        }
-      }
-    }
+    ViewsObjective.Largest largest = ViewsObjective.largest(r);
+    int worst = largest.shard();
+    float worstAbs = largest.magnitude();
     ProtocolException e =
         new ProtocolException(
             Error.Code.NON_FINITE,
@@ -1459,7 +1319,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     observer.onMessage(Direction.RECEIVED, body instanceof Error ? Kind.CONTROL : kind, bytes);
   }
 
-  private FeatureGradients featureGradients(StepState st, int shard) {
+  private FeatureGradients featureGradients(StepRound st, int shard) {
     float[] d = st.features.gradientsOf(shard);
     int rows = st.shards.get(shard).rows().length;
     return FeatureGradients.newBuilder()

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.relreason.observe.RunObserver;
 import org.relreason.protocol.v1.Error;
 
 /**

@@ -4,13 +4,13 @@ import io.vertx.core.buffer.Buffer;
 import java.util.function.IntToLongFunction;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.StatisticsLayout;
 import org.relreason.protocol.TensorView;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Error;
 import org.relreason.protocol.v1.Header;
 import org.relreason.protocol.v1.ShardResult;
 import org.relreason.protocol.v1.ShardingMode;
-import org.relreason.worker.StatisticsLayout;
 
 /**
  * Decodes and checks one shard's reply: the coordinator's gate between the wire and the gradient

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.relreason.protocol.StatisticsLayout;
 import org.relreason.protocol.TensorView;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.v1.Error;
-import org.relreason.worker.StatisticsLayout;
 
 /**
  * The blocked, multi-threaded aggregation against the plain per-position loops the single-process

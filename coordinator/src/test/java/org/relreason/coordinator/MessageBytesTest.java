@@ -9,8 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.observe.RunObserver;
+import org.relreason.observe.Traffic;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.Codecs;
+import org.relreason.protocol.Headers;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Error;
 import org.relreason.protocol.v1.Heartbeat;
@@ -19,9 +22,7 @@ import org.relreason.protocol.v1.ParameterSnapshot;
 import org.relreason.protocol.v1.RegistrationReply;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
-import org.relreason.worker.Headers;
-import org.relreason.worker.ModelConfigHash;
-import org.relreason.worker.metrics.Traffic;
+import org.relreason.shard.ModelConfigHash;
 
 /**
  * What {@code relreason_message_bytes_total} is fed: every message the coordinator receives and

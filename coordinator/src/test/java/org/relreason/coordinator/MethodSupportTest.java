@@ -10,8 +10,8 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.method.Methods;
 import org.relreason.protocol.v1.ShardingMode;
-import org.relreason.worker.ModelConfigHash;
-import org.relreason.worker.ShardComputer;
+import org.relreason.shard.ModelConfigHash;
+import org.relreason.shard.ShardComputer;
 
 /**
  * What the parameter server trains (relational reasoning with any head; the supervised, SimCLR,

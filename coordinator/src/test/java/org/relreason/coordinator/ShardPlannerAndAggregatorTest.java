@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.relreason.protocol.StatisticsLayout;
 import org.relreason.protocol.v1.ShardingMode;
-import org.relreason.worker.StatisticsLayout;
 
 /** The pure parts of the parameter server: shard plans, aggregation weights, the BN layout. */
 class ShardPlannerAndAggregatorTest {

@@ -4,14 +4,15 @@ import io.vertx.core.Vertx;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.relreason.coordinator.RunObserver;
-import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.model.benchmark.BenchmarkListener;
 import org.relreason.model.benchmark.Cell;
 import org.relreason.model.benchmark.CellResult;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.TrainListener;
-import org.relreason.worker.metrics.Registries;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.ParamsSource;
+import org.relreason.observe.Registries;
+import org.relreason.observe.RunObserver;
 
 /**
  * The live dashboard of a {@code benchmark}: one page for the whole grid. The step charts follow

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.relreason.coordinator.RunObserver;
-import org.relreason.coordinator.StepTimes;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
+import org.relreason.observe.RunObserver;
+import org.relreason.observe.StepTimes;
 
 /**
  * What the dashboard shows, collected from the trainer's or the coordinator's reports (any thread)

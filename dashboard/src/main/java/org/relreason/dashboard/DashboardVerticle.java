@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.worker.metrics.MetricsServer;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.MetricsServer;
+import org.relreason.observe.ParamsSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

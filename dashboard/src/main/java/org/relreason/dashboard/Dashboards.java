@@ -1,7 +1,7 @@
 package org.relreason.dashboard;
 
-import org.relreason.coordinator.RunObserver;
-import org.relreason.coordinator.observe.DashboardLauncher;
+import org.relreason.observe.DashboardLauncher;
+import org.relreason.observe.RunObserver;
 
 /** The dashboard of a clustered coordinator ({@code relreason coordinator --dashboard-port N}). */
 public final class Dashboards {
@@ -9,16 +9,11 @@ public final class Dashboards {
 
   /** Deploys a {@link DashboardVerticle} next to the coordinator and prints its address. */
   public static DashboardLauncher launcher() {
-    return (vertx, access, config, coordinator, registry, ready) -> {
+    return (vertx, access, config, params, registry, ready) -> {
       DashboardState state = new DashboardState(config.asMap(), config.dataset(), "clustered");
       DashboardVerticle v =
           new DashboardVerticle(
-              access,
-              state,
-              registry,
-              ready,
-              coordinator::currentParams,
-              () -> RunWatch.retrieval(config));
+              access, state, registry, ready, params, () -> RunWatch.retrieval(config));
       return vertx
           .deployVerticle(v)
           .map(

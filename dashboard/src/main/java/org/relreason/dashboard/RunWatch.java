@@ -6,14 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.relreason.coordinator.CoordinatorVerticle;
-import org.relreason.coordinator.EmbeddedRun;
-import org.relreason.coordinator.ParameterServerPretrainer;
-import org.relreason.coordinator.RunObserver;
-import org.relreason.coordinator.metrics.CoordinatorMetrics;
-import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -21,10 +14,15 @@ import org.relreason.model.data.Split;
 import org.relreason.model.method.Methods;
 import org.relreason.model.train.Pretrainer;
 import org.relreason.model.train.TrainListener;
-import org.relreason.worker.metrics.MessageBytes;
-import org.relreason.worker.metrics.MetricsServer;
-import org.relreason.worker.metrics.Registries;
-import org.relreason.worker.metrics.WorkerMetrics;
+import org.relreason.observe.CoordinatorMetrics;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.MessageBytes;
+import org.relreason.observe.MetricsServer;
+import org.relreason.observe.ParamsSource;
+import org.relreason.observe.Registries;
+import org.relreason.observe.RunObserver;
+import org.relreason.observe.WorkerMetrics;
+import org.relreason.observe.WorkerObserver;
 
 /**
  * Watches one {@code train} run: a Prometheus registry with the coordinator's metrics (and, in the
@@ -32,7 +30,10 @@ import org.relreason.worker.metrics.WorkerMetrics;
  * over the JVM's worker verticles and message bytes are counted once, on the coordinator's side),
  * the dashboard, and an optional {@code --metrics-port} server. The dashboard runs on a Vert.x
  * instance of its own, so it outlives the embedded run's and still shows the evaluation that
- * follows pre-training. Give {@link #listener()} and {@link #pretrainer()} to {@code TrainJob}.
+ * follows pre-training. It knows neither the coordinator nor the trainer: the launcher (the CLI)
+ * gives {@link #listener()} and {@link #watched} to {@code TrainJob}, {@link #observer()} and
+ * {@link #workers()} to an embedded parameter server, and tells it where the parameters are read
+ * ({@link #params}).
  */
 public final class RunWatch implements AutoCloseable {
   /** Gallery size of the retrieval panel (first images of the evaluation split). */
@@ -43,8 +44,7 @@ public final class RunWatch implements AutoCloseable {
   private final CoordinatorMetrics metrics;
   private final WorkerMetrics workerMetrics;
   private final DashboardState state;
-  private final StepBoundParams singleParams = new StepBoundParams();
-  private final AtomicReference<CoordinatorVerticle> coordinator = new AtomicReference<>();
+  private volatile ParamsSource params = ParamsSource.NONE;
   private final Vertx vertx;
   private DashboardVerticle dashboard;
   private MetricsServer metricsServer;
@@ -86,7 +86,7 @@ public final class RunWatch implements AutoCloseable {
                 w.state,
                 w.registry,
                 w::ready,
-                w::currentParams,
+                () -> w.params.current(),
                 () -> retrieval(config));
         w.vertx.deployVerticle(w.dashboard).await();
       }
@@ -105,12 +105,9 @@ public final class RunWatch implements AutoCloseable {
     return metrics.state() == RunObserver.RunState.RUNNING;
   }
 
-  private float[] currentParams() throws InterruptedException {
-    if (config.workers() == 0) {
-      return singleParams.current();
-    }
-    CoordinatorVerticle c = coordinator.get();
-    return c == null ? null : c.currentParams();
+  /** Where the retrieval panel reads the run's current parameters (default: none yet). */
+  public void params(ParamsSource source) {
+    this.params = source;
   }
 
   /** The retrieval gallery: the first images of the evaluation split. */
@@ -165,14 +162,18 @@ public final class RunWatch implements AutoCloseable {
     return TrainListener.both(m, state.trainListener(single));
   }
 
-  /** How to pre-train: the configured way, watched. */
-  public Pretrainer pretrainer() {
-    Pretrainer inner =
-        config.workers() > 0
-            ? new ParameterServerPretrainer(
-                new EmbeddedRun.Hooks(
-                    RunObserver.both(metrics, state), workerMetrics, coordinator::set))
-            : singleParams.pretrainer();
+  /** What an embedded coordinator reports to: the metrics and the dashboard. */
+  public RunObserver observer() {
+    return RunObserver.both(metrics, state);
+  }
+
+  /** What the embedded worker verticles report to (sums over the JVM's workers); null without. */
+  public WorkerObserver workers() {
+    return workerMetrics;
+  }
+
+  /** {@code inner}, with the run's end (finished or failed) shown. */
+  public Pretrainer watched(Pretrainer inner) {
     return (c, train, norm, listener) -> {
       try {
         Pretrainer.Outcome o = inner.pretrain(c, train, norm, listener);

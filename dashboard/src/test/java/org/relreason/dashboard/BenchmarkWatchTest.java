@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.model.benchmark.BenchmarkRunner;
 import org.relreason.model.benchmark.CellRunner;
 import org.relreason.model.benchmark.GridSpec;
 import org.relreason.model.eval.PaperReference;
 import org.relreason.model.train.TrainResult;
+import org.relreason.observe.DashboardAccess;
 
 /** A benchmark's evaluations reach its dashboard's evaluation table, one row per cell. */
 class BenchmarkWatchTest {

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.relreason.coordinator.observe.DashboardAccess;
-import org.relreason.coordinator.observe.DashboardOptions;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.DashboardOptions;
+import org.relreason.observe.ParamsSource;
 
 /** Who may see the dashboard. */
 class DashboardAccessTest {

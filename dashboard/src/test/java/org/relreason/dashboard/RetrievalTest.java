@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.train.RelationalModel;
+import org.relreason.observe.DashboardAccess;
+import org.relreason.observe.ParamsSource;
 
 /** Nearest neighbours by cosine similarity of the backbone's features, and their endpoint. */
 class RetrievalTest {

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.relreason.coordinator.cluster.ClusterMain;
-import org.relreason.coordinator.metrics.CoordinatorMetrics;
-import org.relreason.worker.metrics.MessageBytes;
-import org.relreason.worker.metrics.Registries;
-import org.relreason.worker.metrics.WorkerMetrics;
+import org.relreason.cli.ClusterMain;
+import org.relreason.observe.CoordinatorMetrics;
+import org.relreason.observe.MessageBytes;
+import org.relreason.observe.Registries;
+import org.relreason.observe.WorkerMetrics;
 import picocli.CommandLine;
 
 /**

@@ -13,10 +13,15 @@ import java.util.concurrent.TimeUnit;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.observe.Traffic.Direction;
+import org.relreason.observe.Traffic.Kind;
+import org.relreason.observe.WorkerObserver;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.Codecs;
+import org.relreason.protocol.Headers;
 import org.relreason.protocol.ProtoCodec;
 import org.relreason.protocol.ProtocolException;
+import org.relreason.protocol.StatisticsLayout;
 import org.relreason.protocol.Tensors;
 import org.relreason.protocol.Validation;
 import org.relreason.protocol.v1.Disconnect;
@@ -32,10 +37,9 @@ import org.relreason.protocol.v1.ShardResult;
 import org.relreason.protocol.v1.ShardTask;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.protocol.v1.WorkerHello;
-import org.relreason.worker.ShardComputer.ViewsKey;
-import org.relreason.worker.metrics.Traffic.Direction;
-import org.relreason.worker.metrics.Traffic.Kind;
-import org.relreason.worker.metrics.WorkerObserver;
+import org.relreason.shard.ModelConfigHash;
+import org.relreason.shard.ShardComputer;
+import org.relreason.shard.ShardComputer.ViewsKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -297,7 +301,7 @@ public final class WorkerVerticle extends VerticleBase {
       message.reply(e.toError(refusal));
       return;
     }
-    ensureParams(task.getHeader().getParamVersion())
+    ensureParams(task)
         .compose(v -> task.getMode() == ShardingMode.VIEWS ? views(task) : images(task))
         .onComplete(
             ar -> {
@@ -350,10 +354,17 @@ public final class WorkerVerticle extends VerticleBase {
             });
   }
 
-  /** Fetches and installs parameters unless the replica holds {@code version} already. */
-  private Future<Void> ensureParams(long version) {
+  /**
+   * Installs the task's parameter version unless the replica holds it already: from the task when
+   * the coordinator pushed it there, else fetched with a {@code ParameterRequest}.
+   */
+  private Future<Void> ensureParams(ShardTask task) {
+    long version = task.getHeader().getParamVersion();
     if (installedVersion == version) {
       return Future.succeededFuture();
+    }
+    if (task.hasParams() && task.getParams().getHeader().getParamVersion() == version) {
+      return install(version, task.getParams());
     }
     ParameterRequest request =
         ParameterRequest.newBuilder()
@@ -376,21 +387,25 @@ public final class WorkerVerticle extends VerticleBase {
                 return Future.failedFuture(
                     "asked for parameter version " + version + ", got " + got);
               }
-              return executor.executeBlocking(
-                  () -> {
-                    float[] params =
-                        Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
-                    computer.install(version, params);
-                    return null;
-                  },
-                  true);
-            })
+              return install(version, snapshot);
+            });
+  }
+
+  /** Installs {@code snapshot} (parameter version {@code version}) in the replica. */
+  private Future<Void> install(long version, ParameterSnapshot snapshot) {
+    return executor
+        .<Void>executeBlocking(
+            () -> {
+              float[] params = Tensors.toFloats(snapshot.getParams(), "ParameterSnapshot.params");
+              computer.install(version, params);
+              return null;
+            },
+            true)
         .onSuccess(
             v -> {
               installedVersion = version;
               observer.onParameterVersion(version);
-            })
-        .mapEmpty();
+            });
   }
 
   private Future<ShardResult> images(ShardTask task) {

@@ -1,7 +1,7 @@
 /**
  * The parameter-server worker: {@link org.relreason.worker.WorkerVerticle} (event-bus wiring) over
- * {@link org.relreason.worker.ShardComputer} (the ND4J arithmetic of a shard, no Vert.x), plus the
- * small wire helpers both roles share (headers, the batch-norm statistics layout, the model-config
- * hash).
+ * {@link org.relreason.shard.ShardComputer} (the ND4J arithmetic of a shard, no Vert.x). The wire
+ * helpers both roles share (headers, the batch-norm statistics layout) are in {@code protocol}, the
+ * model-config hash in {@code shard}; the worker never depends on the coordinator.
  */
 package org.relreason.worker;

@@ -1,6 +1,7 @@
 package org.relreason.model.train;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
@@ -23,11 +24,19 @@ public interface Pretrainer {
   record Outcome(PretrainResult result, float[] params) {}
 
   /** The single-process {@link Trainer}. */
-  Pretrainer SINGLE_PROCESS =
-      (config, train, norm, listener) -> {
-        try (Trainer trainer = new Trainer(config, train, norm)) {
-          PretrainResult r = trainer.pretrain(listener);
-          return new Outcome(r, trainer.model().paramsVector());
-        }
-      };
+  Pretrainer SINGLE_PROCESS = singleProcess(trainer -> {});
+
+  /**
+   * The single-process {@link Trainer}, shown to {@code started} before its first step (a watcher
+   * that reads its parameters between steps, from the listener's {@code onStep}).
+   */
+  static Pretrainer singleProcess(Consumer<Trainer> started) {
+    return (config, train, norm, listener) -> {
+      try (Trainer trainer = new Trainer(config, train, norm)) {
+        started.accept(trainer);
+        PretrainResult r = trainer.pretrain(listener);
+        return new Outcome(r, trainer.model().paramsVector());
+      }
+    };
+  }
 }

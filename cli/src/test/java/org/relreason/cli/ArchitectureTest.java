@@ -1,0 +1,158 @@
+package org.relreason.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module graph as rules over the production classes of every module (the CLI's test class path
+ * holds them all): data goes one way, {@code protocol ← model ← shard ← observe ← worker,
+ * coordinator ← dashboard ← cli}, and the maths has no Vert.x. A rule that fails names the class
+ * and the dependency that broke it; fix the code, not the rule.
+ */
+class ArchitectureTest {
+  private static JavaClasses production;
+
+  @BeforeAll
+  static void importClasses() {
+    production =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            // the modules' test jars (fixtures shared with the CLI's tests) are no production code
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("org.relreason");
+  }
+
+  /** The modules (one top-level package each) form no cycle. */
+  @Test
+  void modulesAreFreeOfCycles() {
+    check(slices().matching("org.relreason.(*)..").should().beFreeOfCycles());
+  }
+
+  /**
+   * Packages form no cycle outside the learning core (whose {@code train ↔ method} and {@code
+   * config → method} cycles are #14's module split, still to do).
+   */
+  @Test
+  void packagesOutsideTheLearningCoreAreFreeOfCycles() {
+    JavaClasses outsideModel =
+        production.that(
+            DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("org.relreason.model..")));
+    slices()
+        .matching("org.relreason.(**)")
+        .should()
+        .beFreeOfCycles()
+        .allowEmptyShould(false)
+        .check(outsideModel);
+  }
+
+  @Test
+  void theWorkerDoesNotKnowTheCoordinator() {
+    check(roleMustNotUse("org.relreason.worker..", "org.relreason.coordinator.."));
+  }
+
+  @Test
+  void theCoordinatorDoesNotKnowTheWorker() {
+    check(roleMustNotUse("org.relreason.coordinator..", "org.relreason.worker.."));
+  }
+
+  /** The dashboard reads a run through {@code observe}; it deploys and knows no role. */
+  @Test
+  void theDashboardKnowsNoRole() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("org.relreason.dashboard..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.relreason.coordinator..", "org.relreason.worker..", "org.relreason.cli.."));
+  }
+
+  /** What both roles share knows neither role, nor the dashboard or the CLI that wire them. */
+  @Test
+  void theSharedModulesKnowNoRole() {
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                "org.relreason.protocol..",
+                "org.relreason.model..",
+                "org.relreason.shard..",
+                "org.relreason.observe..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.relreason.coordinator..",
+                "org.relreason.worker..",
+                "org.relreason.dashboard..",
+                "org.relreason.cli.."));
+  }
+
+  /** The wire types know nothing of the learning core. */
+  @Test
+  void theProtocolKnowsNoModel() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("org.relreason.protocol..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.relreason.model..", "org.relreason.shard..", "org.relreason.observe.."));
+  }
+
+  /**
+   * The maths has no Vert.x (STYLE.md 2): the learning core, what a shard computes, and the
+   * coordinator's parts other than the verticle (membership, the step round, the views objective,
+   * the parameter store, the checkpointer, aggregation, planning) are plain Java, unit-tested
+   * without an event loop.
+   */
+  @Test
+  void theMathsHasNoVertx() {
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage("org.relreason.model..", "org.relreason.shard..")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.GradientAggregator")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.ShardPlanner")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.NormBound")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Membership")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.ParameterStore")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Checkpointer")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.ViewsObjective")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.StepRound")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.vertx.."));
+  }
+
+  private static ArchRule roleMustNotUse(String role, String other) {
+    return noClasses()
+        .that()
+        .resideInAPackage(role)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(other);
+  }
+
+  private static void check(ArchRule rule) {
+    rule.allowEmptyShould(false).check(production);
+  }
+}
