@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import org.relreason.coordinator.CoordinatorOptions;
 import org.relreason.coordinator.CoordinatorVerticle;
 import org.relreason.coordinator.NormBound;
+import org.relreason.coordinator.RunObserver;
 import org.relreason.coordinator.RunResult;
 import org.relreason.coordinator.observe.DashboardAccess;
 import org.relreason.coordinator.observe.DashboardLauncher;
@@ -25,6 +26,7 @@ import org.relreason.coordinator.observe.Observability;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.eval.OnlineProbe;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import org.relreason.protocol.v1.ShardingMode;
@@ -219,11 +221,20 @@ public final class ClusterMain {
           ClusterSupport.start(
                   settings, null, common.frameLimit(config, train), coordinator::frameRefused)
               .await();
+      OnlineProbe probe = null;
       try {
-        coordinator.observer(
-            Observability.coordinator(vertx, metrics, access, launcher, config, coordinator));
+        RunObserver observer =
+            Observability.coordinator(vertx, metrics, access, launcher, config, coordinator);
+        coordinator.observer(observer);
+        probe = OnlineProbe.of(config, observer.probeListener());
+        if (probe != null) {
+          coordinator.listener(probe);
+        }
         vertx.deployVerticle(coordinator).await();
         RunResult r = coordinator.result().await();
+        for (OnlineProbe.Point p : probe == null ? List.<OnlineProbe.Point>of() : probe.finish()) {
+          System.out.printf(Locale.ROOT, "probe step %d kNN top-1 %.4f%n", p.step(), p.knnTop1());
+        }
         System.out.printf(
             Locale.ROOT,
             "steps %d, final loss %.6f, median step %.1f ms, faults %s%n",
@@ -233,6 +244,9 @@ public final class ClusterMain {
             r.faults());
         return 0;
       } finally {
+        if (probe != null) {
+          probe.close();
+        }
         vertx.close().await();
       }
     }
