@@ -24,12 +24,14 @@ import org.relreason.coordinator.cluster.FrameGuard;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.eval.OnlineProbe;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainJob;
 import org.relreason.observe.DashboardAccess;
 import org.relreason.observe.DashboardLauncher;
 import org.relreason.observe.DashboardOptions;
 import org.relreason.observe.MetricsOptions;
+import org.relreason.observe.RunObserver;
 import org.relreason.observe.WorkerMetrics;
 import org.relreason.protocol.v1.ShardingMode;
 import org.relreason.shard.ShardComputer;
@@ -264,11 +266,20 @@ public final class ClusterMain {
                   coordinator::frameRefused,
                   coordinator::messageRefused)
               .await();
+      OnlineProbe probe = null;
       try {
-        coordinator.observer(
-            Observability.coordinator(vertx, metrics, access, launcher, config, coordinator));
+        RunObserver observer =
+            Observability.coordinator(vertx, metrics, access, launcher, config, coordinator);
+        coordinator.observer(observer);
+        probe = OnlineProbe.of(config, observer.probeListener());
+        if (probe != null) {
+          coordinator.listener(probe);
+        }
         vertx.deployVerticle(coordinator).await();
         RunResult r = coordinator.result().await();
+        for (OnlineProbe.Point p : probe == null ? List.<OnlineProbe.Point>of() : probe.finish()) {
+          System.out.printf(Locale.ROOT, "probe step %d kNN top-1 %.4f%n", p.step(), p.knnTop1());
+        }
         System.out.printf(
             Locale.ROOT,
             "steps %d, final loss %.6f, median step %.1f ms, faults %s%n",
@@ -278,6 +289,9 @@ public final class ClusterMain {
             r.faults());
         return 0;
       } finally {
+        if (probe != null) {
+          probe.close();
+        }
         vertx.close().await();
       }
     }

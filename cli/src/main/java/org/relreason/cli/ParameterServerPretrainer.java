@@ -55,6 +55,11 @@ public final class ParameterServerPretrainer implements Pretrainer {
                     epoch, s.loss(), s.positiveAccuracy(), s.negativeAccuracy()));
             listener.onEpochEnd(epoch, s);
           }
+
+          @Override
+          public void afterStep(long globalStep, java.util.function.Supplier<float[]> params) {
+            listener.afterStep(globalStep, params);
+          }
         };
     CoordinatorOptions options =
         CoordinatorOptions.of(UUID.randomUUID().toString(), config.workers(), mode);

@@ -1067,6 +1067,11 @@ public final class CoordinatorVerticle extends VerticleBase {
             });
   }
 
+  /** A copy of the master parameters (for the online probe). */
+  private float[] paramsCopy() {
+    return parameters.copy();
+  }
+
   /** Tells the listener about the step just applied (before the cursor moves on). */
   private void report(StepStats stats, StepTimes times) {
     double seconds = (System.nanoTime() - loopStartNanos) / 1e9;
@@ -1074,6 +1079,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     int spe = schedule.stepsPerEpoch();
     StepReport r = new StepReport(epoch, stepInEpoch, spe, step, total, stats, vps);
     listener.onStep(r);
+    listener.afterStep(step, this::paramsCopy);
     observer.onStep(r, times, members.size());
     epochStats = epochStats == null ? stats : epochStats.plus(stats);
     if (stepInEpoch + 1 == spe || step == total) {

@@ -31,6 +31,7 @@ public final class DashboardState implements RunObserver {
   private final Deque<JsonObject> steps = new ArrayDeque<>();
   private final Map<String, JsonObject> workers = new TreeMap<>();
   private final Map<String, JsonObject> evals = new LinkedHashMap<>();
+  private final List<JsonObject> probes = new ArrayList<>();
   private final List<Consumer<JsonObject>> subscribers = new ArrayList<>();
   private String runState = RunState.WAITING.name().toLowerCase(java.util.Locale.ROOT);
   private final String mode;
@@ -69,7 +70,8 @@ public final class DashboardState implements RunObserver {
         .put("run", runState)
         .put("steps", new JsonArray(new ArrayList<>(steps)))
         .put("workers", new JsonArray(new ArrayList<>(workers.values())))
-        .put("evals", new JsonArray(new ArrayList<>(evals.values())));
+        .put("evals", new JsonArray(new ArrayList<>(evals.values())))
+        .put("probes", new JsonArray(new ArrayList<>(probes)));
   }
 
   private void emit(JsonObject event) {
@@ -179,6 +181,23 @@ public final class DashboardState implements RunObserver {
     step(report, times.phases(), times.total());
   }
 
+  @Override
+  public void onEvaluation(String protocol, String dataset, double top1) {
+    evaluation(protocol, dataset, top1);
+  }
+
+  @Override
+  public void onProbe(long step, double knnTop1) {
+    probe(step, knnTop1);
+  }
+
+  /** Records a point of the online probe (kNN top-1 after {@code step}). */
+  public synchronized void probe(long step, double knnTop1) {
+    JsonObject e = new JsonObject().put("type", "probe").put("step", step).put("top1", knnTop1);
+    probes.add(e);
+    emit(e);
+  }
+
   /** Records an evaluation result. */
   public synchronized void evaluation(String protocol, String datasetName, double top1) {
     JsonObject e =
@@ -218,6 +237,11 @@ public final class DashboardState implements RunObserver {
       @Override
       public void onEvaluation(String protocol, String datasetName, double top1) {
         evaluation(protocol, datasetName, top1);
+      }
+
+      @Override
+      public void onProbe(long step, double knnTop1) {
+        probe(step, knnTop1);
       }
     };
   }

@@ -139,6 +139,28 @@ public interface RunObserver {
   /** A checkpoint could not be written (the run goes on and tries again at the next step). */
   default void onCheckpointFailed(String reason) {}
 
+  /** An evaluation result, e.g. the online probe's {@code probe_knn} (from any thread). */
+  default void onEvaluation(String protocol, String dataset, double top1) {}
+
+  /** A point of the online probe: kNN top-1 after {@code step} (from the probe's thread). */
+  default void onProbe(long step, double knnTop1) {}
+
+  /** This observer as the listener the online probe reports its points to. */
+  default org.relreason.model.train.TrainListener probeListener() {
+    RunObserver self = this;
+    return new org.relreason.model.train.TrainListener() {
+      @Override
+      public void onEvaluation(String protocol, String dataset, double top1) {
+        self.onEvaluation(protocol, dataset, top1);
+      }
+
+      @Override
+      public void onProbe(long step, double knnTop1) {
+        self.onProbe(step, knnTop1);
+      }
+    };
+  }
+
   /** Both observers, {@code a} first. */
   static RunObserver both(RunObserver a, RunObserver b) {
     return new RunObserver() {
@@ -206,6 +228,18 @@ public interface RunObserver {
       public void onCheckpoint(Path file, double seconds, long bytes) {
         a.onCheckpoint(file, seconds, bytes);
         b.onCheckpoint(file, seconds, bytes);
+      }
+
+      @Override
+      public void onEvaluation(String protocol, String dataset, double top1) {
+        a.onEvaluation(protocol, dataset, top1);
+        b.onEvaluation(protocol, dataset, top1);
+      }
+
+      @Override
+      public void onProbe(long step, double knnTop1) {
+        a.onProbe(step, knnTop1);
+        b.onProbe(step, knnTop1);
       }
 
       @Override

@@ -24,6 +24,7 @@ const charts = {
   accuracy: lineChart('accuracy', [['positive pairs', '#2ca02c'], ['negative pairs', '#1f77b4']],
     { min: 0, max: 1 }),
   throughput: lineChart('throughput', [['views/s', '#9467bd']], { beginAtZero: true }),
+  probe: lineChart('probe', [['kNN top-1', '#ff7f0e']], { min: 0, max: 1 }),
   phases: new Chart(document.getElementById('phases'), {
     type: 'bar',
     data: { labels: [], datasets: PHASES.map((p, i) => ({ label: p, data: [],
@@ -39,6 +40,16 @@ const charts = {
 };
 
 let points = 0;
+let probePoints = 0;
+
+function addProbe(p) {
+  probePoints++;
+  const d = charts.probe.data.datasets[0];
+  d.data.push({ x: p.step, y: p.top1 });
+  d.pointRadius = 3;
+  charts.probe.update('none');
+  document.getElementById('probe').dataset.points = probePoints;
+}
 let dirty = false;
 let evals = new Map();
 let paper = [];
@@ -148,6 +159,9 @@ function snapshot(s) {
   charts.phases.data.labels = [];
   charts.phases.data.datasets.forEach((d) => (d.data = []));
   s.steps.forEach(addStep);
+  probePoints = 0;
+  charts.probe.data.datasets[0].data = [];
+  (s.probes || []).forEach(addProbe);
   workers.clear();
   s.workers.forEach((w) => workers.set(w.id, w));
   evals = new Map(s.evals.map((e) => [`${e.protocol}/${e.dataset}`, e]));
@@ -166,6 +180,7 @@ function connect() {
   es.onerror = () => { conn.textContent = 'reconnecting'; conn.className = 'bad'; };
   es.addEventListener('snapshot', (e) => snapshot(JSON.parse(e.data)));
   es.addEventListener('step', (e) => addStep(JSON.parse(e.data)));
+  es.addEventListener('probe', (e) => addProbe(JSON.parse(e.data)));
   es.addEventListener('worker', (e) => {
     const w = JSON.parse(e.data).worker;
     workers.set(w.id, w);

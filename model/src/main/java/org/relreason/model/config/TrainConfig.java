@@ -63,6 +63,8 @@ import org.relreason.model.train.LearningRateSchedule;
  * @param probes the classifiers of the evaluation on frozen features, each on the same features;
  *     the first gives the reported linear top-1 (adam = the paper's linear evaluation)
  * @param probeLayers "last" (the backbone's features) or "all" (also each block's pooled output)
+ * @param probeEvery run the online kNN probe every N steps (0 = never)
+ * @param probeImages labelled training and test images of the online probe
  */
 public record TrainConfig(
     String dataset,
@@ -100,7 +102,9 @@ public record TrainConfig(
     double weightDecay,
     double gradClip,
     List<ProbeKind> probes,
-    String probeLayers) {
+    String probeLayers,
+    long probeEvery,
+    int probeImages) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -276,7 +280,17 @@ public record TrainConfig(
               "grad-clip",
               "0",
               "clip the gradient to this global L2 norm before the optimizer step (0 = no clipping, the paper's)",
-              ConfigKey.real(0, 1e9)));
+              ConfigKey.real(0, 1e9)),
+          new ConfigKey(
+              "probe-every",
+              "0",
+              "online probe: the kNN monitor of the current backbone on a labelled subset every N steps, a curve in the result and on the dashboard (0 = off)",
+              ConfigKey.integer(0, Long.MAX_VALUE)),
+          new ConfigKey(
+              "probe-images",
+              "1000",
+              "online probe: the first N training images (gallery) and the first N test images (queries)",
+              ConfigKey.integer(1, Integer.MAX_VALUE)));
 
   private static final Map<String, ConfigKey> BY_NAME =
       KEYS.stream()
@@ -359,7 +373,9 @@ public record TrainConfig(
         (Double) v.get("weight-decay"),
         (Double) v.get("grad-clip"),
         probeList(v.get("probe")),
-        (String) v.get("probe-layers"));
+        (String) v.get("probe-layers"),
+        (Long) v.get("probe-every"),
+        intOf(v, "probe-images"));
   }
 
   /** The first probe: the one whose test top-1 is the run's linear top-1. */
@@ -462,6 +478,8 @@ public record TrainConfig(
     m.put("grad-clip", Double.toString(gradClip));
     m.put("probe", probes.stream().map(ProbeKind::id).collect(Collectors.joining(",")));
     m.put("probe-layers", probeLayers);
+    m.put("probe-every", Long.toString(probeEvery));
+    m.put("probe-images", Integer.toString(probeImages));
     return m;
   }
 
@@ -483,6 +501,8 @@ public record TrainConfig(
             "linear-epochs",
             "probe",
             "probe-layers",
+            "probe-every",
+            "probe-images",
             "eval-train-limit",
             "eval-test-limit",
             "knn-k",

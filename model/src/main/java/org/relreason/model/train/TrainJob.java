@@ -19,6 +19,7 @@ import org.relreason.model.eval.KnnMonitor;
 import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearConfig;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.eval.OnlineProbe;
 import org.relreason.model.eval.ProbeKind;
 import org.relreason.model.eval.Probes;
 import org.relreason.model.method.MethodKind;
@@ -59,11 +60,19 @@ public final class TrainJob {
     ImageSet evalTest = load(config, dir, Split.TEST, config.evalTestLimit());
     LOG.info("pre-training on {}, evaluating on {} / {}", train, evalTrain, evalTest);
     PretrainModel model = Methods.build(config, train);
-    Pretrainer.Outcome outcome =
-        config.method() == MethodKind.RANDOM
-            ? new Pretrainer.Outcome(
-                new PretrainResult(0, 0, 0, 0, null, List.of(), Map.of()), model.paramsVector())
-            : pretrainer.pretrain(config, train, norm, listener);
+    Pretrainer.Outcome outcome;
+    List<OnlineProbe.Point> probeCurve = null;
+    try (OnlineProbe probe = OnlineProbe.of(config, listener)) {
+      TrainListener watched = probe == null ? listener : TrainListener.both(listener, probe);
+      outcome =
+          config.method() == MethodKind.RANDOM
+              ? new Pretrainer.Outcome(
+                  new PretrainResult(0, 0, 0, 0, null, List.of(), Map.of()), model.paramsVector())
+              : pretrainer.pretrain(config, train, norm, watched);
+      if (probe != null) {
+        probeCurve = probe.finish();
+      }
+    }
     PretrainResult pre = outcome.result();
     model.setParams(outcome.params());
     Backbone trained = model.backbone();
@@ -115,7 +124,8 @@ public final class TrainJob {
             learned.layers,
             random == null ? null : random.layers,
             learned.probes.isEmpty() ? null : learned.probes,
-            random == null || random.probes.isEmpty() ? null : random.probes);
+            random == null || random.probes.isEmpty() ? null : random.probes,
+            probeCurve);
     if (!config.resultFile().isEmpty()) {
       write(result, Path.of(config.resultFile()));
     }

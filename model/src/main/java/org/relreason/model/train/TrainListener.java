@@ -17,6 +17,15 @@ public interface TrainListener {
    */
   default void onEvaluation(String protocol, String dataset, double top1) {}
 
+  /**
+   * Once per step, after {@link #onStep}, with the current flat parameters on demand (a copy; ask
+   * only when needed): what the online probe ({@code OnlineProbe}) scores.
+   */
+  default void afterStep(long globalStep, java.util.function.Supplier<float[]> params) {}
+
+  /** A point of the online probe: kNN top-1 of the parameters after {@code step}. */
+  default void onProbe(long step, double knnTop1) {}
+
   /** Both listeners, {@code a} first. */
   static TrainListener both(TrainListener a, TrainListener b) {
     return new TrainListener() {
@@ -42,6 +51,18 @@ public interface TrainListener {
       public void onEvaluation(String protocol, String dataset, double top1) {
         a.onEvaluation(protocol, dataset, top1);
         b.onEvaluation(protocol, dataset, top1);
+      }
+
+      @Override
+      public void afterStep(long globalStep, java.util.function.Supplier<float[]> params) {
+        a.afterStep(globalStep, params);
+        b.afterStep(globalStep, params);
+      }
+
+      @Override
+      public void onProbe(long step, double knnTop1) {
+        a.onProbe(step, knnTop1);
+        b.onProbe(step, knnTop1);
       }
     };
   }

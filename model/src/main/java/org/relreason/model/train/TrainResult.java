@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearResult;
+import org.relreason.model.eval.OnlineProbe;
 
 /**
  * The result of {@code train}: what tests, the dashboard and the benchmark read (also written as
@@ -39,6 +40,7 @@ import org.relreason.model.eval.LinearResult;
  * @param probes every configured probe on the backbone's features, first = {@code linear} (with
  *     their wall times: the probes' comparison of Kolesnikov et al. 2019)
  * @param randomProbes the same for the randomly initialised backbone (null unless asked)
+ * @param probeCurve the online probe's points, in step order (null unless {@code probe-every})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainResult(
@@ -68,7 +70,8 @@ public record TrainResult(
     List<LayerResult> layers,
     List<LayerResult> randomLayers,
     List<LinearResult> probes,
-    List<LinearResult> randomProbes) {
+    List<LinearResult> randomProbes,
+    List<OnlineProbe.Point> probeCurve) {
 
   /** A result without the probe's details and per-layer scores. */
   public TrainResult(
@@ -117,6 +120,7 @@ public record TrainResult(
         phaseSeconds,
         backend,
         config,
+        null,
         null,
         null,
         null,

@@ -214,6 +214,7 @@ public final class Trainer implements AutoCloseable {
       double seconds = (System.nanoTime() - t0) / 1e9;
       double vps = (globalStep - startStep) * (double) config.m() * model.viewsPerImage() / seconds;
       listener.onStep(new StepReport(epoch, stepInEpoch, spe, globalStep, total, last, vps));
+      listener.afterStep(globalStep, model::paramsVector);
       boolean epochEnds = nextStep == 0;
       if (epochEnds || globalStep == total) {
         history.add(

@@ -87,6 +87,7 @@ class RepresentationGridTest {
           layers,
           null,
           probes,
+          null,
           null);
     }
   }
