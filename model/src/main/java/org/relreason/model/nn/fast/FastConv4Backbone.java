@@ -55,11 +55,17 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
   static final double EPS = 1e-5;
 
   /**
-   * Whether float NHWC training runs batch norm, ReLU and pooling as {@link FusedBnRelu}'s Java
-   * loops ({@code -Drelreason.fusedBn=false} falls back to libnd4j's ops, for comparison).
+   * Whether a new float NHWC backbone trains batch norm, ReLU and pooling as {@link FusedBnRelu}'s
+   * Java loops instead of libnd4j's ops: {@code -Drelreason.fusedBn=true|false}, by default only
+   * when ND4J runs one thread. Measured on a quiet 2-core machine (Conv-4, K=4, M=64, {@code
+   * BackboneBench}): with one thread the loops make the backbone step 6-8% faster (1,750-1,769 vs
+   * 1,641-1,649 views/s); with two, libnd4j's OpenMP ops win (2,115-2,506 vs 1,948-2,146).
    */
-  static final boolean FUSED =
-      Boolean.parseBoolean(System.getProperty("relreason.fusedBn", "true"));
+  static boolean fusedByDefault() {
+    return Boolean.parseBoolean(
+        System.getProperty(
+            "relreason.fusedBn", String.valueOf(Nd4j.getEnvironment().maxThreads() == 1)));
+  }
 
   private static final double LN10 = Math.log(10);
 
@@ -142,7 +148,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
           "the row-reduction batch-norm backward needs an NHWC layout");
     }
     this.matrixBatchNorm = matrixBatchNorm;
-    this.fusedJava = FUSED && dtype == DataType.FLOAT && layout.nhwc && matrixBatchNorm;
+    this.fusedJava = fusedByDefault() && dtype == DataType.FLOAT && layout.nhwc && matrixBatchNorm;
     this.dtype = dtype;
     this.layout = layout;
     this.inChannels = inChannels;
