@@ -34,8 +34,8 @@ import org.relreason.observe.DashboardAccess;
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
  * driven by Selenium with the driver path given, so Selenium Manager never downloads anything)
  * while an embedded run with two workers trains: the charts gain points step by step, the worker
- * table lists the workers, the evaluation appears, and the page is saved as {@code
- * target/screenshots/dashboard.png}.
+ * table lists the workers, the online probe's curve gets one point per probe, the evaluation
+ * appears, and the page is saved as {@code target/screenshots/dashboard.png}.
  */
 class DashboardBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -54,7 +54,11 @@ class DashboardBrowserTest {
     Assumptions.assumeTrue(present, "no Debian chromium + chromium-driver on this machine");
 
     int steps = 40;
-    TrainConfig config = TinyRuns.config(2, steps);
+    java.util.Map<String, String> keys =
+        new java.util.LinkedHashMap<>(TinyRuns.config(2, steps).asMap());
+    keys.put("probe-every", "10"); // the online probe: a kNN point every 10 steps, 4 in all
+    keys.put("probe-images", "100");
+    TrainConfig config = TrainConfig.of(keys);
     try (RunWatch watch = RunWatch.start(config, DashboardAccess.ephemeral(), "127.0.0.1", 0)) {
       WebDriver browser = chromium(profile);
       try {
@@ -112,6 +116,14 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("evalchart")).getDomAttribute("data-points"))
             .isNotEqualTo("0");
         waitFor("the run state", () -> text(browser, "run").equals("finished"), 30);
+        // the online probe's curve: one point per probe, the same values as the result's curve
+        assertThat(result.probeCurve()).hasSize(steps / 10);
+        waitFor(
+            "the probe's points",
+            () ->
+                Integer.toString(steps / 10)
+                    .equals(browser.findElement(By.id("probe")).getDomAttribute("data-points")),
+            60);
         waitFor(
             "retrieval pictures",
             () -> !browser.findElements(By.cssSelector("#retrieval img")).isEmpty(),
