@@ -46,6 +46,44 @@ class FastConv4LocalFeaturesTest {
     }
   }
 
+  /**
+   * In float, the Java batch norm of {@code FusedBnRelu} (the one-thread default) takes the map's
+   * gradient too: the same local map and the same gradient, with the map's term, as libnd4j's ops.
+   */
+  @Test
+  void fusedBatchNormTakesTheMapAndItsGradientInFloat() {
+    Nd4j.getRandom().setSeed(4);
+    INDArray x = Nd4j.randn(DataType.FLOAT, 2, 3, 8, 8);
+    INDArray r = Nd4j.randn(DataType.FLOAT, 2, 32);
+    INDArray q = Nd4j.randn(DataType.FLOAT, 2, 8, 8, 4);
+    INDArray[] fused = floatStep(true, x, r, q);
+    INDArray[] ops = floatStep(false, x, r, q);
+    assertThat(fused[0].equalsWithEps(ops[0], 1e-5)).as("local map").isTrue();
+    double scale = ops[1].amaxNumber().doubleValue();
+    double diff = fused[1].sub(ops[1]).amaxNumber().doubleValue();
+    assertThat(diff / scale).as("gradient, max diff %s of %s", diff, scale).isLessThan(1e-5);
+  }
+
+  /** The local map and the flat gradient of one float training step, fused or not. */
+  private static INDArray[] floatStep(boolean fused, INDArray x, INDArray r, INDArray q) {
+    String saved = System.getProperty("relreason.fusedBn");
+    System.setProperty("relreason.fusedBn", String.valueOf(fused));
+    try {
+      FastConv4Backbone b = new FastConv4Backbone(3, 8, 8, 0.5, DataType.FLOAT, Layout.NHWC_OIHW);
+      b.params().assign(Backbones.build(SPEC, 42, DataType.FLOAT).params());
+      b.forward(x, true);
+      INDArray local = b.localFeatures();
+      b.backward(r, q);
+      return new INDArray[] {local, b.gradients().dup()};
+    } finally {
+      if (saved == null) {
+        System.clearProperty("relreason.fusedBn");
+      } else {
+        System.setProperty("relreason.fusedBn", saved);
+      }
+    }
+  }
+
   @Test
   void gradientOnTheMapMatchesFiniteDifferencesInBothLayouts() {
     Nd4j.getRandom().setSeed(2);

@@ -331,14 +331,14 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
               bl.gGamma.assign(Nd4j.createFromArray(gG));
               bl.gBeta.assign(Nd4j.createFromArray(gB));
             });
-      } else if (pb.poolBp != null) {
-        pb.poolBp.exec();
-      }
-      if (b == 0 && localGradient != null) {
-        // the local map is this block's ReLU output: its gradient joins the pooling's
-        pb.dAct.addi(layout.nhwc ? localGradient : localGradient.permute(0, 3, 1, 2));
-      }
-      if (pb.fused == null) {
+      } else {
+        if (pb.poolBp != null) {
+          pb.poolBp.exec();
+        }
+        if (b == 0 && localGradient != null) {
+          // the local map is this block's ReLU output: its gradient joins the pooling's
+          pb.dAct.addi(layout.nhwc ? localGradient : localGradient.permute(0, 3, 1, 2));
+        }
         timed("relu_bp", pb.reluBp);
         if (pb.matrixBnBp != null) {
           pb.matrixBnBp.run();
