@@ -7,6 +7,8 @@
 #     secret it generated is mode 0600 and in no log;
 #  2. a long run is started, joined by both workers, and stopped by stop-cluster.sh: every JVM
 #     must be gone afterwards.
+# Both runs have the online kNN probe on (#15): run 1 prints its curve (after steps 2 and 4), run 2
+# exports it as the coordinator's Prometheus gauge while it trains.
 # A unique cluster name and a random Hazelcast port range keep parallel runs on one machine apart.
 # RELREASON_TEST_TLS=1 also generates stores with gen-tls.sh and turns on event-bus TLS.
 set -euo pipefail
@@ -44,6 +46,7 @@ start() {
   shift
   run_dir=$tmp/$name
   local port=$((20000 + RANDOM % 20000))
+  metrics=$((port + 10))
   scripts/start-cluster.sh --local --workers 2 --run-dir "$run_dir" \
     --cluster-name "relreason-test-$$-$name-$RANDOM" --hz-port "$port" \
     --metrics-port "$((port + 10))" --dashboard-port 0 \
@@ -72,7 +75,7 @@ none_left() { [[ $(jvms_left) == 0 ]]; }
 all_joined() { grep -q 'Members {size:3' "$run_dir/coordinator.log" 2>/dev/null; }
 
 echo "test-local-cluster: 1. a 5-step run to completion"
-start finishing --set max-steps=5
+start finishing --set max-steps=5 --set probe-every=2 --set probe-images=64
 wait_for 600 none_left || fail "the 5-step run did not end within 600 s"
 grep -q '^steps 5, final loss' "$run_dir/coordinator.log" || fail "the coordinator did not report 5 steps"
 for w in w0 w1; do
@@ -83,11 +86,22 @@ report=$(scripts/stop-cluster.sh "$run_dir")
 [[ $(stat -c %a "$run_dir/cluster-secret") == 600 ]] || fail "the generated run secret is not mode 0600"
 if grep -qF -- "$(cat "$run_dir/cluster-secret")" "$run_dir"/*.log; then fail "a log holds the run secret"; fi
 grep -q 'HMAC-SHA256 on every message' "$run_dir/coordinator.log" || fail "the coordinator did not authenticate messages"
+for s in 2 4; do
+  grep -Eq "^probe step $s kNN top-1 (0|1)\.[0-9]{4}$" "$run_dir/coordinator.log" ||
+    fail "the coordinator printed no online-probe point after step $s"
+done
+[[ $(grep -c '^probe step' "$run_dir/coordinator.log") == 2 ]] || fail "expected exactly 2 online-probe points (steps 2, 4)"
 grep '^steps' "$run_dir/coordinator.log"
 
 echo "test-local-cluster: 2. stopping a running cluster"
-start stopping --set epochs=1000
+start stopping --set epochs=1000 --set probe-every=1 --set probe-images=64
 wait_for 300 all_joined || fail "the workers did not join within 300 s"
+probe_gauge() {
+  curl -fsS "http://127.0.0.1:$metrics/metrics" 2>/dev/null |
+    grep -Eq '^relreason_eval_accuracy\{.*protocol="probe_knn".*\} (0|1)\.[0-9]'
+}
+wait_for 300 probe_gauge || fail "the coordinator's /metrics (port $metrics) shows no probe_knn accuracy"
+echo "test-local-cluster: the coordinator exports the online probe: $(curl -fsS "http://127.0.0.1:$metrics/metrics" | grep probe_knn)"
 [[ $(jvms_left) == 3 ]] || fail "expected 3 running JVMs, found $(jvms_left)"
 report=$(scripts/stop-cluster.sh "$run_dir" --timeout 60) || fail "stop-cluster.sh failed: $report"
 echo "$report"
