@@ -12,12 +12,12 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.run.PretrainResult;
+import org.relreason.model.run.Trainer;
 import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.Nd4jInfo;
 import org.relreason.model.train.Phase;
-import org.relreason.model.train.PretrainResult;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

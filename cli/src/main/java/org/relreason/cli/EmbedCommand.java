@@ -8,7 +8,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
-import org.relreason.model.eval.FeatureExtractor;
+import org.relreason.model.features.FeatureExtractor;
 import org.relreason.model.io.NpyWriter;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

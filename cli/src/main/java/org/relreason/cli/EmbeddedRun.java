@@ -14,7 +14,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.train.TrainJob;
+import org.relreason.model.run.TrainJob;
 import org.relreason.model.train.TrainListener;
 import org.relreason.observe.RunObserver;
 import org.relreason.observe.WorkerObserver;

@@ -16,10 +16,10 @@ import org.relreason.model.eval.Protocol;
 import org.relreason.model.eval.ProtocolConfig;
 import org.relreason.model.eval.ProtocolResult;
 import org.relreason.model.method.Methods;
+import org.relreason.model.run.TrainJob;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.PretrainModel;
-import org.relreason.model.train.TrainJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -225,7 +225,7 @@ final class EvalCommand implements Callable<Integer> {
 
   /** "linear" for the paper's probe, else e.g. "lbfgs probe". */
   static String probeName(TrainConfig config) {
-    return config.probe() == org.relreason.model.eval.ProbeKind.ADAM
+    return config.probe() == org.relreason.model.config.ProbeKind.ADAM
         ? "linear"
         : config.probe().id() + " probe";
   }

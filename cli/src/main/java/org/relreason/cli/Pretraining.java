@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.relreason.coordinator.CoordinatorVerticle;
 import org.relreason.dashboard.RunWatch;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.train.Pretrainer;
+import org.relreason.model.run.Pretrainer;
 import org.relreason.observe.StepBoundParams;
 
 /**

@@ -38,11 +38,15 @@ class ArchitectureTest {
   }
 
   /**
-   * Packages form no cycle outside the learning core (whose {@code train ↔ method} and {@code
-   * config → method} cycles are #14's module split, still to do).
+   * Packages form no cycle, the learning core's included. One exception, by design: {@code
+   * model.nn.fast} holds the native implementations of {@code model.nn}'s interfaces, which {@code
+   * nn.Backbones} and {@code nn.MlpHead} choose at run time, so inside the learning core a package
+   * counts with its sub-packages. Its layers are {@code nn, data, augment, io ← config ← features ←
+   * train ← method ← eval ← run ← benchmark} (each may use those to its left).
    */
   @Test
-  void packagesOutsideTheLearningCoreAreFreeOfCycles() {
+  void packagesAreFreeOfCycles() {
+    check(slices().matching("org.relreason.model.(*)..").should().beFreeOfCycles());
     JavaClasses outsideModel =
         production.that(
             DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("org.relreason.model..")));
@@ -52,6 +56,40 @@ class ArchitectureTest {
         .beFreeOfCycles()
         .allowEmptyShould(false)
         .check(outsideModel);
+  }
+
+  /**
+   * The learning core's layers, as above: a dependency to the right is a cycle waiting to happen
+   * even before its way back exists.
+   */
+  @Test
+  void theLearningCoreIsLayered() {
+    String[] layers = {"config", "features", "train", "method", "eval", "run", "benchmark"};
+    for (int i = 0; i < layers.length; i++) {
+      for (int j = i + 1; j < layers.length; j++) {
+        check(
+            noClasses()
+                .that()
+                .resideInAPackage("org.relreason.model." + layers[i] + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("org.relreason.model." + layers[j] + ".."));
+      }
+    }
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                "org.relreason.model.nn..",
+                "org.relreason.model.data..",
+                "org.relreason.model.augment..",
+                "org.relreason.model.io..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                java.util.Arrays.stream(layers)
+                    .map(l -> "org.relreason.model." + l + "..")
+                    .toArray(String[]::new)));
   }
 
   @Test

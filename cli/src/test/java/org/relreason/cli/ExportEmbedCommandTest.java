@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
-import org.relreason.model.eval.FeatureExtractor;
+import org.relreason.model.features.FeatureExtractor;
 import org.relreason.model.io.SafeTensors;
 
 /**

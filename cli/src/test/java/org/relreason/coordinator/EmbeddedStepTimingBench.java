@@ -8,8 +8,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.relreason.cli.EmbeddedRun;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
-import org.relreason.model.train.PretrainResult;
-import org.relreason.model.train.Trainer;
+import org.relreason.model.run.PretrainResult;
+import org.relreason.model.run.Trainer;
 import org.relreason.protocol.v1.ShardingMode;
 
 /**

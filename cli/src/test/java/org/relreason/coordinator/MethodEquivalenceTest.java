@@ -8,8 +8,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.run.Trainer;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.Trainer;
 import org.relreason.protocol.v1.ShardingMode;
 
 /**

@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.relreason.cli.EmbeddedRun;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.run.Trainer;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.Trainer;
 import org.relreason.protocol.v1.ShardingMode;
 
 /**

@@ -26,8 +26,8 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.relreason.cli.Pretraining;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.train.TrainJob;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainJob;
+import org.relreason.model.run.TrainResult;
 import org.relreason.observe.DashboardAccess;
 
 /**

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.relreason.cli.Pretraining;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.run.TrainJob;
+import org.relreason.model.run.TrainResult;
 import org.relreason.model.train.StepReport;
-import org.relreason.model.train.TrainJob;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.TrainResult;
 import org.relreason.observe.DashboardAccess;
 
 /** Scrapes {@code /metrics} in the middle of an embedded run and again after it. */

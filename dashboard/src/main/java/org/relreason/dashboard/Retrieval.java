@@ -5,9 +5,9 @@ import java.util.List;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.eval.FeatureExtractor;
-import org.relreason.model.eval.FeatureSet;
 import org.relreason.model.eval.ImageRetrieval;
+import org.relreason.model.features.FeatureExtractor;
+import org.relreason.model.features.FeatureSet;
 import org.relreason.model.method.Methods;
 import org.relreason.model.train.PretrainModel;
 

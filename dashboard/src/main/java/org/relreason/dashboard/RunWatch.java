@@ -12,7 +12,7 @@ import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
 import org.relreason.model.method.Methods;
-import org.relreason.model.train.Pretrainer;
+import org.relreason.model.run.Pretrainer;
 import org.relreason.model.train.TrainListener;
 import org.relreason.observe.CoordinatorMetrics;
 import org.relreason.observe.DashboardAccess;

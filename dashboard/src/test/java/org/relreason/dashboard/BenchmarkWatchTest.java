@@ -14,7 +14,7 @@ import org.relreason.model.benchmark.BenchmarkRunner;
 import org.relreason.model.benchmark.CellRunner;
 import org.relreason.model.benchmark.GridSpec;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainResult;
 import org.relreason.observe.DashboardAccess;
 
 /** A benchmark's evaluations reach its dashboard's evaluation table, one row per cell. */

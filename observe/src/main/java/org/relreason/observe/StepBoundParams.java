@@ -5,7 +5,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.relreason.model.train.Pretrainer;
+import org.relreason.model.run.Pretrainer;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.TrainListener;
 

@@ -1,7 +1,7 @@
 package org.relreason.shard;
 
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.method.MethodKind;
 import org.relreason.protocol.v1.ShardingMode;
 
 /**

@@ -15,7 +15,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
-import org.relreason.model.eval.ProbeKind;
+import org.relreason.model.config.ProbeKind;
 
 /**
  * The two pictures of the representation study (Kolesnikov et al. 2019), drawn with XChart from the

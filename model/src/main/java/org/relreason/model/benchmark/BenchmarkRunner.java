@@ -19,7 +19,7 @@ import org.relreason.model.ResultJson;
 import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package org.relreason.model.benchmark;
 
-import org.relreason.model.method.MethodKind;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.nn.BackboneKind;
 
 /**

@@ -1,9 +1,9 @@
 package org.relreason.model.benchmark;
 
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.train.TrainJob;
+import org.relreason.model.run.TrainJob;
+import org.relreason.model.run.TrainResult;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.TrainResult;
 
 /**
  * Pre-trains and evaluates one cell: what the {@code train} command does for one configuration. The

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
@@ -14,11 +15,10 @@ import org.relreason.model.eval.EvalData;
 import org.relreason.model.eval.EvalProtocols;
 import org.relreason.model.eval.ProtocolConfig;
 import org.relreason.model.eval.ProtocolResult;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.method.Methods;
+import org.relreason.model.run.TrainResult;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.PretrainModel;
-import org.relreason.model.train.TrainResult;
 
 /**
  * One of {@code eval --protocol}'s protocols ({@link EvalProtocols}) as a protocol of the grid, on

@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
+import org.relreason.model.config.ProbeKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
-import org.relreason.model.eval.ProbeKind;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.BackboneKind;
 
 /**

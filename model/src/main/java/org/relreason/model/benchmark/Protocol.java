@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainResult;
 
 /**
  * An evaluation protocol of the grid: turns a pre-trained cell into named scores. The backbone the

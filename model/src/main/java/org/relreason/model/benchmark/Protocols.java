@@ -7,7 +7,7 @@ import java.util.Map;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearResult;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainResult;
 
 /**
  * The protocols a grid may name: {@code linear} (read from the training run's own evaluation), and

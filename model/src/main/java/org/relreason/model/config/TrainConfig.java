@@ -11,13 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.relreason.model.eval.ProbeKind;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
 import org.relreason.model.nn.HeadKind;
 import org.relreason.model.nn.LossKind;
-import org.relreason.model.train.LearningRateSchedule;
 
 /**
  * The configuration of a run, read once from a JSON file and/or flags into an immutable, validated

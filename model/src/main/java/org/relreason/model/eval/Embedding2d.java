@@ -1,6 +1,7 @@
 package org.relreason.model.eval;
 
 import java.util.Objects;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * The 2-D embedding of frozen features for the paper's picture: t-SNE (van der Maaten and Hinton

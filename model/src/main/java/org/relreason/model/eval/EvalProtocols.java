@@ -11,6 +11,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relreason.model.ResultJson;
 import org.relreason.model.data.ImageSet;
+import org.relreason.model.features.FeatureExtractor;
+import org.relreason.model.features.FeatureSet;
 import org.relreason.model.nn.Backbone;
 
 /**

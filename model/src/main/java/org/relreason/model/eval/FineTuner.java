@@ -9,6 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.features.FeatureExtractor;
+import org.relreason.model.features.NdArrays;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.train.Seeds;
 

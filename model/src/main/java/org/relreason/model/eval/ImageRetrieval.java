@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.features.FeatureSet;
+import org.relreason.model.features.NdArrays;
 
 /**
  * Image retrieval on frozen features: for each query, the {@code k} gallery items of largest cosine

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.features.FeatureSet;
+import org.relreason.model.features.NdArrays;
 
 /**
  * The weighted kNN monitor of Wu et al. 2018 (InstDisc, "Unsupervised Feature Learning via

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * Which training examples keep their label in the semi-supervised protocol (the paper's label

@@ -6,6 +6,8 @@ import com.github.lbfgs4j.liblbfgs.MutableDouble;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * The probe of Kolesnikov, Zhai and Beyer (CVPR 2019): multinomial logistic regression on frozen

@@ -2,6 +2,8 @@ package org.relreason.model.eval;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * The paper's linear evaluation: a softmax classifier trained with Adam on frozen features, scored

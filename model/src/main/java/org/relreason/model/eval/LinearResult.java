@@ -1,6 +1,7 @@
 package org.relreason.model.eval;
 
 import java.util.List;
+import org.relreason.model.config.ProbeKind;
 
 /**
  * Outcome of a probe on frozen features (the paper's linear evaluation is the {@code adam} probe).

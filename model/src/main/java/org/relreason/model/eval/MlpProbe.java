@@ -2,6 +2,8 @@ package org.relreason.model.eval;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * A one-hidden-layer probe on frozen features: {@code softmax(W2 relu(W1 x + b1) + b2)}, {@link

@@ -14,6 +14,7 @@ import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.data.Split;
+import org.relreason.model.features.FeatureExtractor;
 import org.relreason.model.method.Methods;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.TrainListener;

@@ -1,6 +1,8 @@
 package org.relreason.model.eval;
 
 import java.util.Objects;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * The one entry point of the probes on frozen features ({@link ProbeKind}): {@code adam} is the

@@ -3,6 +3,7 @@ package org.relreason.model.eval;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.relreason.model.config.ProbeKind;
 
 /**
  * Settings of the protocols, read once and validated. {@link #defaults(long)} holds the paper's

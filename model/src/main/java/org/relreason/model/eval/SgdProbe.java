@@ -1,6 +1,8 @@
 package org.relreason.model.eval;
 
 import java.util.SplittableRandom;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 /**
  * Softmax on frozen features trained by SGD with momentum ({@code torch.optim.SGD}: {@code v = μ v

@@ -1,9 +1,9 @@
 /**
  * Downstream evaluation of a frozen backbone, as in the paper's Section 4: features are computed
- * once ({@link org.relreason.model.eval.FeatureExtractor}), then scored by the linear evaluation
- * protocol ({@link org.relreason.model.eval.LinearEvaluator}, the reported number) or by the fast
- * weighted kNN monitor of Wu et al. 2018 ({@link org.relreason.model.eval.KnnMonitor}, cheap enough
- * to run during training).
+ * once ({@link org.relreason.model.features.FeatureExtractor}), then scored by the linear
+ * evaluation protocol ({@link org.relreason.model.eval.LinearEvaluator}, the reported number) or by
+ * the fast weighted kNN monitor of Wu et al. 2018 ({@link org.relreason.model.eval.KnnMonitor},
+ * cheap enough to run during training).
  *
  * <p>The paper's other protocols have one entry point, {@link
  * org.relreason.model.eval.EvalProtocols#run}: a {@link org.relreason.model.eval.Protocol}, the

@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
 import org.relreason.model.augment.AugmentationConfig.Range;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.nn.LocalFeatureBackbone;
 import org.relreason.model.train.Adam;
 import org.relreason.model.train.Batch;

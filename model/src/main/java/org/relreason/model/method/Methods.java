@@ -3,6 +3,7 @@ package org.relreason.model.method;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.relreason.model.augment.AugmentationConfig;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.nn.Backbone;

@@ -4,6 +4,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.LinearHead;
 import org.relreason.model.train.Batch;

@@ -3,6 +3,7 @@ package org.relreason.model.method;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.MlpHead;
 import org.relreason.model.train.Batch;

@@ -2,6 +2,7 @@ package org.relreason.model.method;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.relreason.model.augment.AugmentationConfig;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.LinearHead;
 import org.relreason.model.train.Batch;

@@ -1,5 +1,7 @@
 package org.relreason.model.train;
 
+import org.relreason.model.config.LearningRateSchedule;
+
 /**
  * Adam (Kingma and Ba, ICLR 2015, Algorithm 1) on a flat float vector, with PyTorch's defaults (β1
  * 0.9, β2 0.999, ε 1e-8, no weight decay), as the paper uses it.

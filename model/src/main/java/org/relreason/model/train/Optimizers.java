@@ -1,5 +1,6 @@
 package org.relreason.model.train;
 
+import org.relreason.model.config.LearningRateSchedule;
 import org.relreason.model.config.TrainConfig;
 
 /**

@@ -2,9 +2,9 @@ package org.relreason.model.train;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.relreason.model.augment.AugmentationConfig;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.Backbone;
 
 /**

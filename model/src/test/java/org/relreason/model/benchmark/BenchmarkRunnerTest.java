@@ -13,11 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.model.method.MethodKind;
+import org.relreason.model.run.TrainResult;
 import org.relreason.model.train.TrainListener;
-import org.relreason.model.train.TrainResult;
 
 class BenchmarkRunnerTest {
   private static final PaperReference NO_PAPER = new PaperReference("none", "", List.of());

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.nn.BackboneKind;
 
 class GridSpecTest {

@@ -12,13 +12,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
+import org.relreason.model.config.ProbeKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.eval.LayerResult;
 import org.relreason.model.eval.LinearResult;
 import org.relreason.model.eval.PaperReference;
-import org.relreason.model.eval.ProbeKind;
-import org.relreason.model.method.MethodKind;
-import org.relreason.model.train.TrainResult;
+import org.relreason.model.run.TrainResult;
 
 /**
  * The grid axes of the representation study: widths make cells, probes and layers become metrics of

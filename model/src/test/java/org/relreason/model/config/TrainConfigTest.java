@@ -28,10 +28,10 @@ class TrainConfigTest {
   @Test
   void methodAndHeadKeysDefaultToThePapersAndAreModelDefining() {
     TrainConfig c = TrainConfig.defaults();
-    assertThat(c.method()).isEqualTo(org.relreason.model.method.MethodKind.RELATIONAL);
+    assertThat(c.method()).isEqualTo(org.relreason.model.config.MethodKind.RELATIONAL);
     assertThat(c.head()).isEqualTo(org.relreason.model.nn.HeadKind.MLP);
     TrainConfig s = TrainConfig.of(Map.of("method", "SimCLR", "head", "encoder-dot"));
-    assertThat(s.method()).isEqualTo(org.relreason.model.method.MethodKind.SIMCLR);
+    assertThat(s.method()).isEqualTo(org.relreason.model.config.MethodKind.SIMCLR);
     assertThat(s.head()).isEqualTo(org.relreason.model.nn.HeadKind.ENCODER_DOT);
     assertThat(TrainConfig.of(s.asMap())).isEqualTo(s);
     assertThat(s.modelDefiningKeys()).containsEntry("method", "simclr");
@@ -48,9 +48,9 @@ class TrainConfigTest {
 
   @Test
   void probeDefaultsToThePapersAdamAndDoesNotDefineTheModel() {
-    assertThat(TrainConfig.defaults().probe()).isEqualTo(org.relreason.model.eval.ProbeKind.ADAM);
+    assertThat(TrainConfig.defaults().probe()).isEqualTo(org.relreason.model.config.ProbeKind.ADAM);
     TrainConfig l = TrainConfig.of(Map.of("probe", "lbfgs"));
-    assertThat(l.probe()).isEqualTo(org.relreason.model.eval.ProbeKind.LBFGS);
+    assertThat(l.probe()).isEqualTo(org.relreason.model.config.ProbeKind.LBFGS);
     assertThat(TrainConfig.of(l.asMap())).isEqualTo(l);
     // a probe is chosen at evaluation time: workers of any probe train the same network
     assertThat(l.modelDefiningKeys()).isEqualTo(TrainConfig.defaults().modelDefiningKeys());
@@ -86,7 +86,7 @@ class TrainConfigTest {
   void optimiserOptionsDefaultToThePapersAreValidatedAndRecorded() {
     TrainConfig c = TrainConfig.defaults();
     assertThat(c.lrSchedule())
-        .isEqualTo(org.relreason.model.train.LearningRateSchedule.Kind.CONSTANT);
+        .isEqualTo(org.relreason.model.config.LearningRateSchedule.Kind.CONSTANT);
     assertThat(c.warmupSteps()).isZero();
     assertThat(c.weightDecay()).isZero();
     assertThat(c.gradClip()).isZero();

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.relreason.model.features.FeatureSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

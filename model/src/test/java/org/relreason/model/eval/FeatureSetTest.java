@@ -3,6 +3,7 @@ package org.relreason.model.eval;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.relreason.model.features.FeatureSet;
 
 class FeatureSetTest {
 

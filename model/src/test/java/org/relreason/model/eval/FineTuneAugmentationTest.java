@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.features.FeatureExtractor;
 
 /** The fine-tuning augmentation (#15, item 7): settings, statistics and determinism. */
 class FineTuneAugmentationTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.relreason.model.features.FeatureSet;
 
 class KnnMonitorTest {
   private static final float SIN60 = (float) Math.sqrt(0.75);

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.relreason.model.features.FeatureSet;
 
 class LabelFractionsTest {
   /** 4 classes of 100, 250, 37 and 3 examples, interleaved. */

@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.relreason.model.config.ProbeKind;
+import org.relreason.model.features.FeatureSet;
 
 class ProbesTest {
   private static final LinearConfig FEW_EPOCHS = LinearConfig.PAPER.withEpochs(20).withSeed(3);

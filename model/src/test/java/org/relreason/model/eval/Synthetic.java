@@ -1,6 +1,7 @@
 package org.relreason.model.eval;
 
 import java.util.Random;
+import org.relreason.model.features.FeatureSet;
 
 /** Generated feature sets for the evaluator tests. */
 final class Synthetic {

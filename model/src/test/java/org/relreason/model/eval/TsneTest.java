@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.relreason.model.features.FeatureSet;
 
 /** The exact t-SNE: affinities, gradient against finite differences, descent, determinism. */
 class TsneTest {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 

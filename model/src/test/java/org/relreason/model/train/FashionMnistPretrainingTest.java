@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.relreason.model.config.TrainConfig;
+import org.relreason.model.run.TrainJob;
+import org.relreason.model.run.TrainResult;
 
 /**
  * The method works, and the baselines order as they must: on the real Fashion-MNIST (Debian's

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.method.InfoMaxHead;
-import org.relreason.model.method.MethodKind;
+import org.relreason.model.run.PretrainResult;
+import org.relreason.model.run.Trainer;
 
 /**
  * Deep InfoMax through the trainer: its discriminators live in the flat vector after the backbone,

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.run.Trainer;
 
 /**
  * The K ablation the reviewers asked for (K ∈ {2, 4, 8, 16, 32}) runs end to end through the

@@ -13,6 +13,8 @@ import org.relreason.model.config.ConfigException;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.run.PretrainResult;
+import org.relreason.model.run.Trainer;
 
 /**
  * A run stopped and resumed from its checkpoint ends bit-for-bit where the uninterrupted run ends.

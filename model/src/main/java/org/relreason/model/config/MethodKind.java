@@ -1,4 +1,4 @@
-package org.relreason.model.method;
+package org.relreason.model.config;
 
 import java.util.Arrays;
 import java.util.Locale;

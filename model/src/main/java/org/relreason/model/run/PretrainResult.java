@@ -1,7 +1,8 @@
-package org.relreason.model.train;
+package org.relreason.model.run;
 
 import java.util.List;
 import java.util.Map;
+import org.relreason.model.train.StepStats;
 
 /**
  * What pre-training did.

@@ -1,10 +1,11 @@
-package org.relreason.model.train;
+package org.relreason.model.run;
 
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
+import org.relreason.model.train.TrainListener;
 
 /**
  * How pre-training is carried out: in this process ({@link #SINGLE_PROCESS}) or by the parameter

@@ -1,4 +1,4 @@
-package org.relreason.model.train;
+package org.relreason.model.config;
 
 /**
  * The learning rate of step {@code t} (0-based) as a factor of the base rate: an optional linear

@@ -1,4 +1,4 @@
-package org.relreason.model.train;
+package org.relreason.model.run;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,12 +15,26 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
 import org.relreason.model.augment.ViewAugmenter;
 import org.relreason.model.config.ConfigException;
+import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
-import org.relreason.model.method.MethodKind;
 import org.relreason.model.method.Methods;
 import org.relreason.model.nn.PairPlan;
+import org.relreason.model.train.Batch;
+import org.relreason.model.train.Checkpoint;
+import org.relreason.model.train.CheckpointStore;
+import org.relreason.model.train.MinibatchSchedule;
+import org.relreason.model.train.NativeMemory;
+import org.relreason.model.train.Optimizer;
+import org.relreason.model.train.Optimizers;
+import org.relreason.model.train.Phase;
+import org.relreason.model.train.PhaseTimer;
+import org.relreason.model.train.PretrainModel;
+import org.relreason.model.train.Seeds;
+import org.relreason.model.train.StepReport;
+import org.relreason.model.train.StepStats;
+import org.relreason.model.train.TrainListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.relreason.model.eval;
+package org.relreason.model.features;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -159,7 +159,7 @@ public final class FeatureExtractor {
   }
 
   /** Normalised pixels of images {@code [from, to)} in the ImageSet's planar layout (= NCHW). */
-  static float[] normalized(ImageSet images, Normalization norm, int from, int to) {
+  public static float[] normalized(ImageSet images, Normalization norm, int from, int to) {
     int per = images.imageBytes();
     int plane = images.height() * images.width();
     byte[] px = images.pixels();

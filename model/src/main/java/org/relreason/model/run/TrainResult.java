@@ -1,4 +1,4 @@
-package org.relreason.model.train;
+package org.relreason.model.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

@@ -1,22 +1,25 @@
-package org.relreason.model.eval;
+package org.relreason.model.features;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The two ND4J chores of this package: reading a result out, and freeing what we created. */
-final class NdArrays {
+/**
+ * The two ND4J chores of feature extraction and evaluation: reading a result out, and freeing what
+ * we created.
+ */
+public final class NdArrays {
   private NdArrays() {}
 
   /** Values of a float array in row-major order. */
-  static float[] rowMajor(INDArray a) {
+  public static float[] rowMajor(INDArray a) {
     float[] out = new float[Math.toIntExact(a.length())];
     rowMajor(a, out);
     return out;
   }
 
   /** Copies the values of a float array, in row-major order, to the start of {@code out}. */
-  static void rowMajor(INDArray a, float[] out) {
+  public static void rowMajor(INDArray a, float[] out) {
     int n = Math.toIntExact(a.length());
     if (a.dataType() == DataType.FLOAT
         && a.ordering() == 'c'
@@ -36,7 +39,7 @@ final class NdArrays {
   }
 
   /** Frees the native buffer of an array nothing else holds, now rather than at some later GC. */
-  static void release(INDArray a) {
+  public static void release(INDArray a) {
     if (!a.wasClosed() && a.closeable()) {
       a.close();
     }

@@ -1,4 +1,4 @@
-package org.relreason.model.eval;
+package org.relreason.model.features;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -50,7 +50,7 @@ public record FeatureSet(float[] features, int[] labels, int n, int d, int numCl
   }
 
   /** Fails unless {@code other} can be scored against this set (same d and numClasses). */
-  void requireCompatible(FeatureSet other, String what) {
+  public void requireCompatible(FeatureSet other, String what) {
     if (other.d != d || other.numClasses != numClasses) {
       throw new IllegalArgumentException(
           what
