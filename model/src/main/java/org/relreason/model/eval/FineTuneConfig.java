@@ -4,7 +4,8 @@ package org.relreason.model.eval;
  * Settings of the fine-tuning protocol (the paper's STL-10 experiment): the pre-trained backbone
  * and a new linear head are trained together on the labelled images, batch-norm in training mode,
  * with Adam and L2 weight decay per parameter group, and the rates divided by ten at 50% and 75% of
- * the epochs (see {@link FineTuneAdam} for the decay in the paper's own code).
+ * the epochs (see {@link org.relreason.model.train.Adam#forFineTuning} for the decay in the paper's
+ * own code).
  *
  * @param epochs passes over the training images, at least 1
  * @param batchSize images per step, at least 2 (batch-norm needs a batch)

@@ -12,13 +12,14 @@ import org.relreason.model.data.Normalization;
 import org.relreason.model.features.FeatureExtractor;
 import org.relreason.model.features.NdArrays;
 import org.relreason.model.nn.Backbone;
+import org.relreason.model.train.Adam;
 import org.relreason.model.train.Seeds;
 
 /**
  * The fine-tuning protocol: a new linear head on the backbone, both trained together on labelled
- * images with cross-entropy ({@link FineTuneAdam}, {@link FineTuneConfig}); batch-norm in training
- * mode (batch statistics, running averages updated each step); then top-1 on the test images with
- * batch-norm in inference mode.
+ * images with cross-entropy ({@link Adam#forFineTuning}, {@link FineTuneConfig}); batch-norm in
+ * training mode (batch statistics, running averages updated each step); then top-1 on the test
+ * images with batch-norm in inference mode.
  *
  * <p>The backbone's parameters are changed in place: pass a backbone the caller may spend (the
  * protocols restore its parameters afterwards). Images get the dataset's normalisation; the
@@ -77,7 +78,14 @@ public final class FineTuner {
     initHead(flat, nb, d, c, rng.split());
     boolean[] mask = new boolean[flat.length];
     System.arraycopy(backbone.statisticsMask(), 0, mask, 0, nb);
-    FineTuneAdam adam = new FineTuneAdam(flat.length, nb, mask, config);
+    Adam adam =
+        Adam.forFineTuning(
+            flat.length,
+            nb,
+            mask,
+            config.backboneLearningRate(),
+            config.headLearningRate(),
+            config.weightDecay());
     SplittableRandom shuffler = rng.split();
     int[] order = new int[train.size()];
     for (int i = 0; i < order.length; i++) {

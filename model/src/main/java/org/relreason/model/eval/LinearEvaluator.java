@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import org.relreason.model.config.ProbeKind;
 import org.relreason.model.features.FeatureSet;
+import org.relreason.model.train.Adam;
 
 /**
  * The paper's linear evaluation: a softmax classifier trained with Adam on frozen features, scored
@@ -47,7 +48,13 @@ public final class LinearEvaluator {
 
   /** Runs all epochs; returns the mean loss of the last one. */
   private double train(LinearSoftmax model, double[] x, int[] labels, SplittableRandom shuffler) {
-    Adam adam = new Adam(config, model.params().length);
+    Adam adam =
+        Adam.inDouble(
+            model.params().length,
+            config.learningRate(),
+            config.beta1(),
+            config.beta2(),
+            config.epsilon());
     double[] grad = new double[model.params().length];
     int[] order = Minibatches.identity(labels.length);
     double epochLoss = Double.NaN;

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.relreason.model.config.ProbeKind;
 import org.relreason.model.features.FeatureSet;
+import org.relreason.model.train.Adam;
 
 /**
  * A one-hidden-layer probe on frozen features: {@code softmax(W2 relu(W1 x + b1) + b2)}, {@link
@@ -36,7 +37,9 @@ final class MlpProbe {
     net.init(rng.split());
     SplittableRandom shuffler = rng.split();
     double[] x = LinearSoftmax.widen(train.features());
-    Adam adam = new Adam(config, net.p.length);
+    Adam adam =
+        Adam.inDouble(
+            net.p.length, config.learningRate(), config.beta1(), config.beta2(), config.epsilon());
     double[] grad = new double[net.p.length];
     int[] order = Minibatches.identity(train.n());
     double epochLoss = Double.NaN;

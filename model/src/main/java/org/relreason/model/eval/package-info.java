@@ -17,8 +17,8 @@
  *
  * <p>Domain transfer and grain are the linear evaluation on another dataset (checked: same image
  * geometry, a different dataset; CIFAR-100 to its 20 coarse labels); fine-tuning is {@link
- * org.relreason.model.eval.FineTuner} with {@link org.relreason.model.eval.FineTuneAdam}; label
- * fractions come from {@link org.relreason.model.eval.LabelFractions}; retrieval from {@link
+ * org.relreason.model.eval.FineTuner} with {@link org.relreason.model.train.Adam#forFineTuning};
+ * label fractions come from {@link org.relreason.model.eval.LabelFractions}; retrieval from {@link
  * org.relreason.model.eval.ImageRetrieval}; the 2-D embedding from an exact t-SNE ({@link
  * org.relreason.model.eval.Embedding2d}); the pictures are drawn with Java2D ({@link
  * org.relreason.model.eval.Pictures}).

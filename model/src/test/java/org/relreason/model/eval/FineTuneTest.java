@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.relreason.model.train.Adam;
 
 /**
  * The fine-tuning schedule and the two-group Adam on the flat vector, against hand computations.
@@ -33,7 +34,9 @@ class FineTuneTest {
     // positions 0..2 backbone (1 is a batch-norm statistic), 3..4 head
     FineTuneConfig cfg = new FineTuneConfig(4, 8, 1e-3, 1e-4, 1e-5, 0);
     boolean[] mask = {false, true, false, false, false};
-    FineTuneAdam adam = new FineTuneAdam(5, 3, mask, cfg);
+    Adam adam =
+        Adam.forFineTuning(
+            5, 3, mask, cfg.backboneLearningRate(), cfg.headLearningRate(), cfg.weightDecay());
     float[] p = {0.5f, 2.0f, -1.0f, 0.25f, 3.0f};
     float[] g1 = {0.1f, 0.2f, -0.3f, 0.02f, -1.5f};
     float[] g2 = {-0.05f, -0.1f, 0.4f, 0.01f, 0.5f};
@@ -88,7 +91,14 @@ class FineTuneTest {
   @Test
   void weightDecayPullsAParameterWithoutGradientTowardZero() {
     FineTuneConfig cfg = new FineTuneConfig(1, 2, 1e-3, 1e-3, 1e-2, 0);
-    FineTuneAdam adam = new FineTuneAdam(2, 1, new boolean[2], cfg);
+    Adam adam =
+        Adam.forFineTuning(
+            2,
+            1,
+            new boolean[2],
+            cfg.backboneLearningRate(),
+            cfg.headLearningRate(),
+            cfg.weightDecay());
     float[] p = {1f, -1f};
     adam.step(p, new float[2]);
     // g = λ p: Adam's first step moves by lr against its sign

@@ -82,4 +82,37 @@ class AdamTest {
     org.assertj.core.api.Assertions.assertThat(adam.steps()).isZero();
     org.assertj.core.api.Assertions.assertThat(adam.state().m()).containsExactly(0f, 0f);
   }
+
+  /** The probes' double-precision Adam: Algorithm 1 in double, to the last bit. */
+  @Test
+  void doublePrecisionIsAlgorithmOneInDoubleExactly() {
+    Adam adam = Adam.inDouble(3, 1e-2, 0.8, 0.99, 1e-6);
+    double[] p = {0.3, -1.7, 2.5};
+    double[] ref = p.clone();
+    double[] m = new double[3];
+    double[] v = new double[3];
+    double[][] grads = {{0.5, -1, 1e-9}, {0.1, 3, -0.5}, {-0.2, 0, 1}};
+    for (int t = 1; t <= grads.length; t++) {
+      double[] g = grads[t - 1];
+      adam.step(p, g);
+      double c1 = 1 - Math.pow(0.8, t);
+      double c2 = 1 - Math.pow(0.99, t);
+      for (int i = 0; i < 3; i++) {
+        m[i] = 0.8 * m[i] + (1 - 0.8) * g[i];
+        v[i] = 0.99 * v[i] + (1 - 0.99) * g[i] * g[i];
+        ref[i] -= 1e-2 * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-6);
+      }
+      assertThat(p).as("step " + t).containsExactly(ref);
+    }
+  }
+
+  @Test
+  void aVectorOfTheOtherPrecisionIsRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Adam.inDouble(1, 1e-3, 0.9, 0.999, 1e-8).step(new float[1], new float[1]))
+        .isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new Adam(1, 1e-3, new boolean[1]).step(new double[1], new double[1]))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }
