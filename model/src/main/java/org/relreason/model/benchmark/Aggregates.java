@@ -111,7 +111,7 @@ public final class Aggregates {
                 values.isEmpty() ? null : mean(values),
                 sampleStd(values),
                 values,
-                metric.equals(Protocols.LINEAR_TOP1) ? paperTop1(paper, g) : null));
+                metric.equals(GridProtocols.LINEAR_TOP1) ? paperTop1(paper, g) : null));
       }
     }
     return out;

@@ -120,7 +120,7 @@ public final class BenchmarkFigures {
 
   private static XYChart widthChart(ProbeKind p, List<Cell> cells, List<CellResult> results) {
     XYChart chart = chart(p.id() + " probe: top-1 vs width", "width factor k", "test top-1 (%)");
-    String metric = Protocols.probeMetric(p.id());
+    String metric = GridProtocols.probeMetric(p.id());
     series(
             cells,
             results,
@@ -143,8 +143,8 @@ public final class BenchmarkFigures {
                     : null,
             (c, m) -> {
               Map<Double, Double> points = new TreeMap<>();
-              for (int b = 1; m.containsKey(Protocols.layerMetric(p.id(), b)); b++) {
-                points.put((double) b, m.get(Protocols.layerMetric(p.id(), b)));
+              for (int b = 1; m.containsKey(GridProtocols.layerMetric(p.id(), b)); b++) {
+                points.put((double) b, m.get(GridProtocols.layerMetric(p.id(), b)));
               }
               return points;
             })

@@ -189,7 +189,7 @@ public final class BenchmarkRunner {
       ResultJson.write(trained, dir.resolve("train-result.json"));
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (String p : spec.protocols()) {
-        metrics.putAll(Protocols.get(p).evaluate(config, trained, dir));
+        metrics.putAll(GridProtocols.get(p).evaluate(config, trained, dir));
       }
       r =
           new CellResult(
@@ -287,8 +287,8 @@ public final class BenchmarkRunner {
       }
     }
     List<String> base =
-        spec.protocols().contains(Protocols.LINEAR.id())
-            ? List.of(Protocols.LINEAR_TOP1, Protocols.KNN_TOP1)
+        spec.protocols().contains(GridProtocols.LINEAR.id())
+            ? List.of(GridProtocols.LINEAR_TOP1, GridProtocols.KNN_TOP1)
             : List.of();
     return new BenchmarkReport(
         command,

@@ -30,7 +30,7 @@ import org.relreason.model.train.PretrainModel;
  * cell's directory. Transfer and grain evaluate on a second dataset, which a grid cell does not
  * name, so they are not offered here (run them with {@code eval --protocol}).
  */
-final class EvalProtocolCell implements Protocol {
+final class EvalProtocolCell implements GridProtocol {
   private final org.relreason.model.eval.Protocol protocol;
 
   EvalProtocolCell(org.relreason.model.eval.Protocol protocol) {

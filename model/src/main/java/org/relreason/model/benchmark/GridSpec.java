@@ -35,7 +35,7 @@ import org.relreason.model.nn.BackboneKind;
  * @param backbones backbones
  * @param datasets dataset names
  * @param seeds seeds (averaged over)
- * @param protocols evaluation protocols (see {@link Protocols})
+ * @param protocols evaluation protocols (see {@link GridProtocols})
  * @param settings shared {@link TrainConfig} keys and values, as given
  * @param widths backbone width multipliers k (a cell per width; Kolesnikov et al. 2019); empty = no
  *     widths axis (the settings' width, cell names without it)
@@ -150,7 +150,7 @@ public record GridSpec(
             items(l, "backbones", BackboneKind::parse),
             items(l, "datasets", GridSpec::dataset),
             items(l, "seeds", GridSpec::seed),
-            items(l, "protocols", s -> Protocols.get(s).id()),
+            items(l, "protocols", s -> GridProtocols.get(s).id()),
             settings,
             l.get("widths").equals("-") ? List.of() : items(l, "widths", GridSpec::width),
             items(l, "probes", ProbeKind::parse),

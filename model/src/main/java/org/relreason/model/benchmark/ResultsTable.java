@@ -82,7 +82,7 @@ public final class ResultsTable {
   }
 
   private static void table(StringBuilder b, BenchmarkReport r, String metric) {
-    boolean paper = metric.equals(Protocols.LINEAR_TOP1);
+    boolean paper = metric.equals(GridProtocols.LINEAR_TOP1);
     Set<String> methods = new LinkedHashSet<>();
     Set<String> columns = new LinkedHashSet<>();
     Map<String, Aggregates.Aggregate> byKey = new LinkedHashMap<>();
@@ -94,7 +94,7 @@ public final class ResultsTable {
         byKey.put(a.method() + "|" + col, a);
       }
     }
-    b.append("\n## ").append(Protocols.title(metric)).append("\n\n| method |");
+    b.append("\n## ").append(GridProtocols.title(metric)).append("\n\n| method |");
     for (String col : columns) {
       b.append(' ').append(col).append(" |");
       if (paper) {

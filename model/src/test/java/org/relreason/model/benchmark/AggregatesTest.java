@@ -18,7 +18,7 @@ class AggregatesTest {
         seed,
         CellResult.DONE,
         null,
-        Map.of(Protocols.LINEAR_TOP1, linear, Protocols.KNN_TOP1, knn),
+        Map.of(GridProtocols.LINEAR_TOP1, linear, GridProtocols.KNN_TOP1, knn),
         200L,
         10.0,
         2.0,
@@ -65,11 +65,11 @@ class AggregatesTest {
         Aggregates.of(
             List.of(group("relational"), group("random"), group("simclr")),
             cells,
-            List.of(Protocols.LINEAR_TOP1, Protocols.KNN_TOP1),
+            List.of(GridProtocols.LINEAR_TOP1, GridProtocols.KNN_TOP1),
             null);
     assertThat(a).hasSize(6);
     Aggregates.Aggregate rel = a.get(0);
-    assertThat(rel.metric()).isEqualTo(Protocols.LINEAR_TOP1);
+    assertThat(rel.metric()).isEqualTo(GridProtocols.LINEAR_TOP1);
     assertThat(rel.n()).isEqualTo(3);
     assertThat(rel.failed()).isZero();
     assertThat(rel.values()).containsExactly(0.70, 0.72, 0.75); // by seed
@@ -102,7 +102,7 @@ class AggregatesTest {
         Aggregates.of(
             List.of(group("relational"), group("supervised")),
             List.of(done("relational", 1, 0.7, 0.6), done("supervised", 1, 0.8, 0.7)),
-            List.of(Protocols.LINEAR_TOP1, Protocols.KNN_TOP1),
+            List.of(GridProtocols.LINEAR_TOP1, GridProtocols.KNN_TOP1),
             paper);
     assertThat(a.get(0).paper()).isEqualTo(0.9); // relational ↔ the paper's row name
     assertThat(a.get(1).paper()).isNull(); // kNN: the paper's table is linear evaluation only

@@ -103,6 +103,6 @@ class BenchmarkResumeTest {
             .run();
     // resuming is bit-exact (TrainerCheckpointTest), so the evaluation is the same to the last bit
     assertThat(r.metrics()).isEqualTo(straight.cells().get(0).metrics());
-    assertThat(r.metrics()).containsKeys(Protocols.LINEAR_TOP1, Protocols.KNN_TOP1);
+    assertThat(r.metrics()).containsKeys(GridProtocols.LINEAR_TOP1, GridProtocols.KNN_TOP1);
   }
 }

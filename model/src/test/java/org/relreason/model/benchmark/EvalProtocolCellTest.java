@@ -65,7 +65,7 @@ class EvalProtocolCellTest {
     for (CellResult cell : report.cells()) {
       assertThat(cell.metrics())
           .containsKeys(
-              Protocols.LINEAR_TOP1,
+              GridProtocols.LINEAR_TOP1,
               "retrieval_precision_at_10",
               "labels_1pct_linear_top1",
               "labels_100pct_linear_top1");

@@ -48,7 +48,7 @@ class ResultsTableTest {
             "Paper, Table 1",
             cells,
             Aggregates.of(
-                groups, cells, List.of(Protocols.LINEAR_TOP1, Protocols.KNN_TOP1), paper));
+                groups, cells, List.of(GridProtocols.LINEAR_TOP1, GridProtocols.KNN_TOP1), paper));
     assertThat(ResultsTable.markdown(r))
         .isEqualTo(
             """

@@ -14,7 +14,7 @@ import org.relreason.model.run.TrainResult;
  * {@code finetune}, {@code fractions}, {@code retrieval}, {@code embedding} from {@code eval
  * --protocol} ({@link EvalProtocolCell}). Adding one is one entry in {@link #ALL}.
  */
-public final class Protocols {
+public final class GridProtocols {
   /** Metric of the linear evaluation: top-1 on the test split. */
   public static final String LINEAR_TOP1 = "linear_top1";
 
@@ -25,8 +25,8 @@ public final class Protocols {
    * The paper's linear evaluation and the kNN monitor: {@code train} computes both on every run, so
    * this protocol only reads them from the result.
    */
-  public static final Protocol LINEAR =
-      new Protocol() {
+  public static final GridProtocol LINEAR =
+      new GridProtocol() {
         @Override
         public String id() {
           return "linear";
@@ -65,10 +65,10 @@ public final class Protocols {
     return probe + "_layer" + layer + "_top1";
   }
 
-  private static final Map<String, Protocol> ALL = new LinkedHashMap<>();
+  private static final Map<String, GridProtocol> ALL = new LinkedHashMap<>();
 
   static {
-    for (Protocol p : List.of(LINEAR)) {
+    for (GridProtocol p : List.of(LINEAR)) {
       ALL.put(p.id(), p);
     }
     for (org.relreason.model.eval.Protocol p :
@@ -81,7 +81,7 @@ public final class Protocols {
     }
   }
 
-  private Protocols() {}
+  private GridProtocols() {}
 
   /** The known protocol names, in a stable order. */
   public static List<String> names() {
@@ -89,8 +89,8 @@ public final class Protocols {
   }
 
   /** The protocol of that name. */
-  public static Protocol get(String id) {
-    Protocol p = ALL.get(id);
+  public static GridProtocol get(String id) {
+    GridProtocol p = ALL.get(id);
     if (p == null) {
       throw new IllegalArgumentException(
           "unknown protocol '" + id + "' (known: " + String.join(", ", names()) + ")");

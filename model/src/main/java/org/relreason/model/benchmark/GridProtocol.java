@@ -13,7 +13,7 @@ import org.relreason.model.run.TrainResult;
  * random} cell has no checkpoint (nothing was trained): its backbone is the initial one that {@code
  * Methods.build(config, images)} returns for the cell's seed.
  */
-public interface Protocol {
+public interface GridProtocol {
   /** The name used in the grid spec's {@code protocols}. */
   String id();
 
