@@ -86,6 +86,9 @@ report=$(scripts/stop-cluster.sh "$run_dir")
 [[ $(stat -c %a "$run_dir/cluster-secret") == 600 ]] || fail "the generated run secret is not mode 0600"
 if grep -qF -- "$(cat "$run_dir/cluster-secret")" "$run_dir"/*.log; then fail "a log holds the run secret"; fi
 grep -q 'HMAC-SHA256 on every message' "$run_dir/coordinator.log" || fail "the coordinator did not authenticate messages"
+for n in coordinator w0 w1; do
+  grep -q 'ND4J periodic garbage collection on' "$run_dir/$n.log" || fail "$n did not turn on ND4J's periodic GC"
+done
 for s in 2 4; do
   grep -Eq "^probe step $s kNN top-1 (0|1)\.[0-9]{4}$" "$run_dir/coordinator.log" ||
     fail "the coordinator printed no online-probe point after step $s"

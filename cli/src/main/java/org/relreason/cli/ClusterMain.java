@@ -26,6 +26,7 @@ import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.eval.OnlineProbe;
 import org.relreason.model.run.TrainJob;
+import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.observe.DashboardAccess;
 import org.relreason.observe.DashboardLauncher;
@@ -257,6 +258,7 @@ public final class ClusterMain {
               .withDeadlineMs(deadlineMs)
               .withNormBound(new NormBound(normRatio, normWarmup, NormBound.DEFAULT.window()));
       DashboardAccess access = dashboard.access();
+      NativeMemory.boundGarbage(); // ND4J's periodic collection, as in one process (#13)
       CoordinatorVerticle coordinator = new CoordinatorVerticle(options, config, train);
       Vertx vertx =
           ClusterSupport.start(
@@ -317,6 +319,7 @@ public final class ClusterMain {
       TrainConfig config = common.trainConfig();
       ClusterSettings settings = common.settings();
       ImageSet train = Common.images(config);
+      NativeMemory.boundGarbage(); // ND4J's periodic collection, as in one process (#13)
       Vertx vertx =
           ClusterSupport.start(settings, null, common.frameLimit(config, train), detail -> {})
               .await();

@@ -15,6 +15,7 @@ import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.run.TrainJob;
+import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.TrainListener;
 import org.relreason.observe.RunObserver;
 import org.relreason.observe.WorkerObserver;
@@ -81,6 +82,7 @@ public final class EmbeddedRun {
       CoordinatorOptions options,
       TrainListener listener,
       Hooks hooks) {
+    NativeMemory.boundGarbage(); // as the single-process Trainer does (#13)
     Vertx vertx = Vertx.vertx();
     try {
       Codecs.registerAll(vertx);

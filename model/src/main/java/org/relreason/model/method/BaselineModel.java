@@ -1,17 +1,14 @@
 package org.relreason.model.method;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.LocalFeatureBackbone;
 import org.relreason.model.nn.ParamBlock;
 import org.relreason.model.train.Batch;
+import org.relreason.model.train.FlatModel;
 import org.relreason.model.train.Phase;
 import org.relreason.model.train.PhaseTimer;
-import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.StepStats;
 
 /**
@@ -19,13 +16,8 @@ import org.relreason.model.train.StepStats;
  * [backbone | head]} (as {@code RelationalModel}), and the step "views → backbone features → the
  * method's objective on the features → backbone backward". A subclass supplies the objective.
  */
-abstract class BaselineModel implements PretrainModel {
-  private final Backbone backbone;
+abstract class BaselineModel extends FlatModel {
   private final ParamBlock head;
-  private final INDArray params;
-  private final INDArray gradients;
-  private final boolean[] statisticsMask;
-  private final long backboneSize;
 
   /**
    * The objective's answer on the features of a step.
@@ -42,22 +34,8 @@ abstract class BaselineModel implements PretrainModel {
   }
 
   BaselineModel(Backbone backbone, ParamBlock head, DataType dtype) {
-    this.backbone = backbone;
+    super(backbone, head, dtype);
     this.head = head;
-    backboneSize = backbone.numParams();
-    long total = backboneSize + head.numParams();
-    params = Nd4j.create(dtype, 1, total);
-    gradients = Nd4j.create(dtype, 1, total);
-    backbone.bind(slice(params, 0, backboneSize));
-    head.bind(slice(params, backboneSize, total));
-    statisticsMask = new boolean[(int) total];
-    System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
-    System.arraycopy(
-        head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
-  }
-
-  private static INDArray slice(INDArray row, long from, long to) {
-    return row.get(interval(0, 1), interval(from, to));
   }
 
   /**
@@ -78,6 +56,7 @@ abstract class BaselineModel implements PretrainModel {
   public StepStats computeGradients(Batch batch, PhaseTimer timer) {
     timer.start();
     INDArray x = inputs(batch);
+    Backbone backbone = backbone();
     INDArray features = backbone.forward(x, true);
     timer.stop(Phase.BACKBONE_FORWARD);
     Objective out = objective(features, batch, true);
@@ -87,8 +66,7 @@ abstract class BaselineModel implements PretrainModel {
     } else {
       backbone.backward(out.featureGradient());
     }
-    slice(gradients, 0, backboneSize).assign(backbone.gradients());
-    slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
+    collectGradients();
     timer.stop(Phase.BACKBONE_BACKWARD);
     if (x != batch.views()) {
       x.close();
@@ -98,60 +76,11 @@ abstract class BaselineModel implements PretrainModel {
 
   @Override
   public double loss(Batch batch) {
-    return objective(backbone.forward(inputs(batch), true), batch, false).stats().loss();
-  }
-
-  @Override
-  public Backbone backbone() {
-    return backbone;
+    return objective(backbone().forward(inputs(batch), true), batch, false).stats().loss();
   }
 
   /** The method's head (dropped after pre-training). */
   public ParamBlock head() {
     return head;
-  }
-
-  @Override
-  public long numParams() {
-    return params.length();
-  }
-
-  @Override
-  public long backboneParams() {
-    return backboneSize;
-  }
-
-  @Override
-  public INDArray params() {
-    return params;
-  }
-
-  @Override
-  public boolean[] statisticsMask() {
-    return statisticsMask.clone();
-  }
-
-  @Override
-  public float[] paramsVector() {
-    return params.toFloatVector();
-  }
-
-  @Override
-  public float[] gradientVector() {
-    return gradients.toFloatVector();
-  }
-
-  @Override
-  public INDArray gradients() {
-    return gradients;
-  }
-
-  @Override
-  public void setParams(float[] values) {
-    if (values.length != params.length()) {
-      throw new IllegalArgumentException(
-          values.length + " parameter values for a model of " + params.length());
-    }
-    params.assign(Nd4j.createFromArray(values).castTo(params.dataType()).reshape(params.shape()));
   }
 }

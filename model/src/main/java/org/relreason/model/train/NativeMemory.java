@@ -1,6 +1,9 @@
 package org.relreason.model.train;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps ND4J's native memory bounded during training.
@@ -16,12 +19,22 @@ public final class NativeMemory {
   /** Minimum interval between collections ND4J triggers. */
   public static final int GC_WINDOW_MS = 2000;
 
+  private static final Logger LOG = LoggerFactory.getLogger(NativeMemory.class);
+  private static final AtomicBoolean LOGGED = new AtomicBoolean();
+
   private NativeMemory() {}
 
-  /** Turns on ND4J's periodic collection (idempotent). */
+  /**
+   * Turns on ND4J's periodic collection (idempotent), in every process that trains: the single
+   * process, the embedded parameter server, and the coordinator and worker JVMs. Logged once per
+   * process ("ND4J periodic garbage collection on"), which the launch-script test checks.
+   */
   public static void boundGarbage() {
     Nd4j.getMemoryManager().setAutoGcWindow(GC_WINDOW_MS);
     Nd4j.getMemoryManager().togglePeriodicGc(true);
+    if (LOGGED.compareAndSet(false, true)) {
+      LOG.info("ND4J periodic garbage collection on (every {} ms at most)", GC_WINDOW_MS);
+    }
   }
 
   /** Resident set size of this process in MiB (Linux), or NaN. */

@@ -1,10 +1,7 @@
 package org.relreason.model.train;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.config.MethodKind;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.nn.Aggregation;
@@ -26,15 +23,10 @@ import org.relreason.model.nn.RelationHead;
  * forward/backward of one step; it changes no parameter. The "head" is the paper's relation head or
  * one of its ablations ({@link HeadKind}); the dot product has no parameters.
  */
-public final class RelationalModel implements PretrainModel {
-  private final Backbone backbone;
+public final class RelationalModel extends FlatModel {
   private final PairScorer head;
   private final RelationalObjective objective;
   private final int k;
-  private final INDArray params;
-  private final INDArray gradients;
-  private final boolean[] statisticsMask;
-  private final long backboneSize;
 
   /**
    * Builds a freshly initialised model.
@@ -91,35 +83,41 @@ public final class RelationalModel implements PretrainModel {
       long seed,
       DataType dtype,
       MlpHead.Impl headImpl) {
-    this.backbone = backbone;
+    this(
+        backbone,
+        scorer(headKind, aggregation, backbone.featureSize(), seed, dtype, headImpl),
+        loss,
+        k,
+        dtype);
+  }
+
+  private RelationalModel(
+      Backbone backbone, PairScorer head, FocalLoss loss, int k, DataType dtype) {
+    super(backbone, head, dtype);
+    this.head = head;
     this.k = k;
-    int d = backbone.featureSize();
-    this.head =
-        switch (headKind) {
-          case MLP ->
-              new MlpPairScorer(
-                  new PairAggregator(aggregation),
-                  new RelationHead(aggregation.outputSize(d), seed + 1, dtype, headImpl));
-          case DOT -> new DotPairScorer(null, dtype);
-          case ENCODER_DOT ->
-              new DotPairScorer(
-                  new MlpHead(
-                      d, RelationHead.HIDDEN, DotPairScorer.ENCODED, seed + 1, dtype, headImpl),
-                  dtype);
-        };
     this.objective = new RelationalObjective(head, loss);
-    backboneSize = backbone.numParams();
-    long total = backboneSize + head.numParams();
-    params = Nd4j.create(dtype, 1, total);
-    gradients = Nd4j.create(dtype, 1, total);
-    backbone.bind(slice(params, 0, backboneSize));
-    if (total > backboneSize) {
-      head.bind(slice(params, backboneSize, total));
-    }
-    statisticsMask = new boolean[(int) total];
-    System.arraycopy(backbone.statisticsMask(), 0, statisticsMask, 0, (int) backboneSize);
-    System.arraycopy(
-        head.statisticsMask(), 0, statisticsMask, (int) backboneSize, (int) head.numParams());
+  }
+
+  /** The relation head or its ablation, seeded {@code seed + 1}, for features of size d. */
+  private static PairScorer scorer(
+      HeadKind headKind,
+      Aggregation aggregation,
+      int d,
+      long seed,
+      DataType dtype,
+      MlpHead.Impl headImpl) {
+    return switch (headKind) {
+      case MLP ->
+          new MlpPairScorer(
+              new PairAggregator(aggregation),
+              new RelationHead(aggregation.outputSize(d), seed + 1, dtype, headImpl));
+      case DOT -> new DotPairScorer(null, dtype);
+      case ENCODER_DOT ->
+          new DotPairScorer(
+              new MlpHead(d, RelationHead.HIDDEN, DotPairScorer.ENCODED, seed + 1, dtype, headImpl),
+              dtype);
+    };
   }
 
   /**
@@ -150,19 +148,9 @@ public final class RelationalModel implements PretrainModel {
     return Seeds.mix(config.seed(), 1);
   }
 
-  private static INDArray slice(INDArray row, long from, long to) {
-    return row.get(interval(0, 1), interval(from, to));
-  }
-
   @Override
   public MethodKind method() {
     return MethodKind.RELATIONAL;
-  }
-
-  /** The backbone (kept after pre-training; the head is dropped). */
-  @Override
-  public Backbone backbone() {
-    return backbone;
   }
 
   /** The relation head (or the ablation in its place). */
@@ -181,58 +169,6 @@ public final class RelationalModel implements PretrainModel {
     return (long) images * k * (k - 1);
   }
 
-  /** Number of values in the flat vector. */
-  @Override
-  public long numParams() {
-    return params.length();
-  }
-
-  /** Number of leading values that belong to the backbone. */
-  @Override
-  public long backboneParams() {
-    return backboneSize;
-  }
-
-  /** The live flat parameter vector {@code [1, n]}. */
-  @Override
-  public INDArray params() {
-    return params;
-  }
-
-  /** The live flat gradient vector {@code [1, n]}, written by {@link #computeGradients}. */
-  @Override
-  public INDArray gradients() {
-    return gradients;
-  }
-
-  /** Positions of batch-norm running statistics (see {@link Backbone#statisticsMask()}). */
-  @Override
-  public boolean[] statisticsMask() {
-    return statisticsMask.clone();
-  }
-
-  /** A copy of the parameters. */
-  @Override
-  public float[] paramsVector() {
-    return params.toFloatVector();
-  }
-
-  /** A copy of the gradients. */
-  @Override
-  public float[] gradientVector() {
-    return gradients.toFloatVector();
-  }
-
-  /** Overwrites the parameters. */
-  @Override
-  public void setParams(float[] values) {
-    if (values.length != params.length()) {
-      throw new IllegalArgumentException(
-          values.length + " parameter values for a model of " + params.length());
-    }
-    params.assign(Nd4j.createFromArray(values).castTo(params.dataType()).reshape(params.shape()));
-  }
-
   /**
    * One forward/backward: views {@code [K*M, C, H, W]} in view-major order (view v of image n at
    * row v*M + n) → features → pairs → head → loss; fills {@link #gradients()} with the gradient of
@@ -245,10 +181,10 @@ public final class RelationalModel implements PretrainModel {
   /** As {@link #computeGradients(INDArray, PairPlan)}, charging time to the timer's phases. */
   public StepStats computeGradients(INDArray views, PairPlan plan, PhaseTimer timer) {
     timer.start();
-    INDArray features = backbone.forward(views, true);
+    INDArray features = backbone().forward(views, true);
     timer.stop(Phase.BACKBONE_FORWARD);
     RelationalObjective.Output out = objective.forwardBackward(features, plan, timer);
-    backbone.backward(out.featureGradient());
+    backbone().backward(out.featureGradient());
     collectGradients();
     timer.stop(Phase.BACKBONE_BACKWARD);
     return out.stats();
@@ -273,15 +209,7 @@ public final class RelationalModel implements PretrainModel {
 
   /** The mean loss of a step's views, forward only (for gradient checks and monitoring). */
   public double loss(INDArray views, PairPlan plan) {
-    return objective.loss(backbone.forward(views, true), plan);
-  }
-
-  /** Copies the backbone's and the head's gradients into the flat gradient vector. */
-  public void collectGradients() {
-    slice(gradients, 0, backboneSize).assign(backbone.gradients());
-    if (gradients.length() > backboneSize) {
-      slice(gradients, backboneSize, gradients.length()).assign(head.gradients());
-    }
+    return objective.loss(backbone().forward(views, true), plan);
   }
 
   /** The objective, for callers that compute features elsewhere. */
