@@ -31,8 +31,8 @@ import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.Phase;
 import org.relreason.model.train.PhaseTimer;
 import org.relreason.model.train.PretrainModel;
+import org.relreason.model.train.RunCursor;
 import org.relreason.model.train.Seeds;
-import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
 import org.slf4j.Logger;
@@ -59,11 +59,8 @@ public final class Trainer implements AutoCloseable {
   private final PhaseTimer timer = new PhaseTimer();
   private final int[] knownLabels;
   private final Normalization normalization;
-  private int epoch;
-  private int stepInEpoch;
-  private long globalStep;
+  private final RunCursor cursor;
   private boolean resumeChecked;
-  private int preparedEpoch = -1;
 
   /**
    * @param config the run
@@ -80,6 +77,8 @@ public final class Trainer implements AutoCloseable {
     }
     this.model = Methods.build(config, train);
     this.schedule = MinibatchSchedule.of(config, train.size());
+    this.cursor =
+        new RunCursor(schedule.stepsPerEpoch(), (long) config.m() * model.viewsPerImage());
     this.optimizer = Optimizers.forRun(model, config, schedule.totalSteps(config));
     AugmentationConfig aug =
         model.augmentation(
@@ -154,7 +153,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Steps completed (after a resume: including the ones before it). */
   public long globalStep() {
-    return globalStep;
+    return cursor.globalStep();
   }
 
   /** The pair plan of a minibatch (semi-supervised targets when labels are known). */
@@ -202,60 +201,49 @@ public final class Trainer implements AutoCloseable {
       }
     }
     long total = Math.min(totalSteps(), untilStep);
-    long startStep = globalStep;
-    int spe = schedule.stepsPerEpoch();
     List<PretrainResult.EpochStats> history = new ArrayList<>();
-    StepStats epochStats = null;
     StepStats last = null;
     timer.reset();
-    long t0 = System.nanoTime();
-    CompletableFuture<float[]> next = globalStep < total ? submitViews(epoch, stepInEpoch) : null;
-    while (globalStep < total) {
+    cursor.begin(total);
+    CompletableFuture<float[]> next =
+        cursor.done() ? null : submitViews(cursor.epoch(), cursor.stepInEpoch());
+    while (!cursor.done()) {
       timer.start();
       float[] views = next.join();
       timer.stop(Phase.AUGMENT);
-      if (preparedEpoch != epoch) {
-        model.beforeEpoch(epoch, train, normalization, optimizer);
-        preparedEpoch = epoch;
+      if (cursor.epochPreparationDue()) {
+        model.beforeEpoch(cursor.epoch(), train, normalization, optimizer);
+        cursor.epochPrepared(cursor.epoch());
       }
-      int[] images = schedule.images(epoch, stepInEpoch);
-      int nextEpoch = stepInEpoch + 1 == spe ? epoch + 1 : epoch;
-      int nextStep = stepInEpoch + 1 == spe ? 0 : stepInEpoch + 1;
-      next = globalStep + 1 < total ? submitViews(nextEpoch, nextStep) : null;
+      int[] images = schedule.images(cursor.epoch(), cursor.stepInEpoch());
+      next =
+          cursor.globalStep() + 1 < total
+              ? submitViews(cursor.followingEpoch(), cursor.followingStepInEpoch())
+              : null;
       last = step(views, images);
-      epochStats = epochStats == null ? last : epochStats.plus(last);
-      globalStep++;
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      double vps = (globalStep - startStep) * (double) config.m() * model.viewsPerImage() / seconds;
-      listener.onStep(new StepReport(epoch, stepInEpoch, spe, globalStep, total, last, vps));
-      listener.afterStep(globalStep, model::paramsVector);
-      boolean epochEnds = nextStep == 0;
-      if (epochEnds || globalStep == total) {
+      RunCursor.Advance a = cursor.advance(last, total);
+      listener.onStep(a.report());
+      listener.afterStep(cursor.globalStep(), model::paramsVector);
+      if (a.closedEpoch() != null) {
+        StepStats e = a.closedEpoch();
+        int closed = a.report().epoch();
         history.add(
             new PretrainResult.EpochStats(
-                epoch,
-                epochStats.loss(),
-                epochStats.positiveAccuracy(),
-                epochStats.negativeAccuracy()));
-        listener.onEpochEnd(epoch, epochStats);
-        epochStats = null;
+                closed, e.loss(), e.positiveAccuracy(), e.negativeAccuracy()));
+        listener.onEpochEnd(closed, e);
       }
-      epoch = nextEpoch;
-      stepInEpoch = nextStep;
-      boolean due =
-          config.checkpointEvery() > 0 ? globalStep % config.checkpointEvery() == 0 : epochEnds;
-      if (store.isPresent() && (due || globalStep == total)) {
+      if (store.isPresent() && cursor.checkpointDue(config.checkpointEvery(), a)) {
         Path file = store.get().save(checkpoint());
         listener.onCheckpoint(file);
       }
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    long steps = globalStep - startStep;
+    long steps = cursor.stepsSinceBegin();
+    double seconds = cursor.secondsSinceBegin();
     Map<String, Double> phases = new TreeMap<>();
     timer.seconds().forEach((p, s) -> phases.put(p.id(), s));
     return new PretrainResult(
         steps,
-        globalStep,
+        cursor.globalStep(),
         seconds,
         steps == 0 ? 0 : steps * (double) config.m() * model.viewsPerImage() / seconds,
         last,
@@ -286,11 +274,11 @@ public final class Trainer implements AutoCloseable {
       if (!Float.isFinite(gradient[i])) {
         throw new IllegalStateException(
             "non-finite gradient at step "
-                + globalStep
+                + cursor.globalStep()
                 + " (epoch "
-                + epoch
+                + cursor.epoch()
                 + ", step "
-                + stepInEpoch
+                + cursor.stepInEpoch()
                 + "), parameter "
                 + i
                 + " = "
@@ -311,7 +299,12 @@ public final class Trainer implements AutoCloseable {
   /** The state to continue from. */
   public Checkpoint checkpoint() {
     return new Checkpoint(
-        config.asMap(), epoch, stepInEpoch, globalStep, model.paramsVector(), optimizer.state());
+        config.asMap(),
+        cursor.epoch(),
+        cursor.stepInEpoch(),
+        cursor.globalStep(),
+        model.paramsVector(),
+        optimizer.state());
   }
 
   /** Continues from a checkpoint of a run with the same model-defining configuration. */
@@ -331,15 +324,13 @@ public final class Trainer implements AutoCloseable {
     }
     model.setParams(c.params());
     optimizer.restore(c.adam());
-    epoch = c.epoch();
-    stepInEpoch = c.stepInEpoch();
-    globalStep = c.globalStep();
+    cursor.resumeAt(c.epoch(), c.stepInEpoch(), c.globalStep());
     LOG.info(
         "resumed from {} at step {} (epoch {}, step {} of the epoch)",
         from,
-        globalStep,
-        epoch,
-        stepInEpoch);
+        c.globalStep(),
+        c.epoch(),
+        c.stepInEpoch());
   }
 
   @Override
