@@ -3,11 +3,12 @@
 # then `mvn -B verify` (extra arguments go to Maven, e.g. `scripts/test.sh -pl model -am`).
 #   dataset-fashion-mnist       the Fashion-MNIST tests read the real data set
 #   chromium, chromium-driver   the dashboard's browser test (Selenium, headless, no downloads)
+#   curl                        .ci/run's launch-script test reads a coordinator's /metrics
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-common.sh
 source scripts/setup-common.sh
 
 ensure_java_maven
-ensure_packages dataset-fashion-mnist chromium chromium-driver
+ensure_packages dataset-fashion-mnist chromium chromium-driver curl
 exec mvn -B verify "$@"
