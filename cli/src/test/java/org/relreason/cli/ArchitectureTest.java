@@ -150,9 +150,11 @@ class ArchitectureTest {
 
   /**
    * The maths has no Vert.x (STYLE.md 2): the learning core, what a shard computes, and the
-   * coordinator's parts other than the verticle (membership, the step round, the views objective,
-   * the parameter store, the checkpointer, aggregation, planning) are plain Java, unit-tested
-   * without an event loop.
+   * coordinator's parts that compute or hold state (membership, the step round, the run cursor, the
+   * counters, the views objective, the parameter store and its snapshots, the tasks, the
+   * checkpointer, aggregation, planning) are plain Java, unit-tested without an event loop. The
+   * parts that handle messages (registrar, dispatcher, feature exchange, step applier, wire) use
+   * Vert.x futures and messages only at their seam.
    */
   @Test
   void theMathsHasNoVertx() {
@@ -176,6 +178,14 @@ class ArchitectureTest {
             .haveFullyQualifiedName("org.relreason.coordinator.ViewsObjective")
             .or()
             .haveFullyQualifiedName("org.relreason.coordinator.StepRound")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.RunCursor")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Counters")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Tasks")
+            .or()
+            .haveFullyQualifiedName("org.relreason.coordinator.Snapshots")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.vertx.."));
