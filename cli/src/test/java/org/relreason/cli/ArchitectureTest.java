@@ -179,7 +179,7 @@ class ArchitectureTest {
             .or()
             .haveFullyQualifiedName("org.relreason.coordinator.StepRound")
             .or()
-            .haveFullyQualifiedName("org.relreason.coordinator.RunCursor")
+            .haveFullyQualifiedName("org.relreason.coordinator.Position")
             .or()
             .haveFullyQualifiedName("org.relreason.coordinator.Counters")
             .or()

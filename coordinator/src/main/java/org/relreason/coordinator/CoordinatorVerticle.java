@@ -20,6 +20,7 @@ import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.Optimizers;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RelationalModel;
+import org.relreason.model.train.RunCursor;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.TrainListener;
 import org.relreason.observe.RunObserver;
@@ -64,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * Tasks}); {@link FeatureExchange} gathers VIEWS mode's features and answers them with the {@link
  * ViewsObjective}'s gradients; {@link StepApplier} aggregates ({@link GradientAggregator}), steps
  * the {@link ParameterStore}, reports and checkpoints ({@link Checkpointer}). The step in flight is
- * a {@link StepRound}, the run's position a {@link RunCursor}; every reply and its byte count go
+ * a {@link StepRound}, the run's position a {@link Position}; every reply and its byte count go
  * through {@link Wire}.
  *
  * <p>The shard plan depends only on the configured worker count, never on which workers are alive,
@@ -80,7 +81,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final String configHash;
   private final Promise<RunResult> done = Promise.promise();
   private final Membership members = new Membership();
-  private final RunCursor at = new RunCursor();
+  private Position at; // built with the model (initialise)
   private final List<Double> stepMillis = new ArrayList<>();
   private final Counters counters = new Counters();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -99,7 +100,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   private TrainListener listener = new TrainListener() {};
   private RunObserver observer = RunObserver.NONE;
   private Normalization normalization;
-  private int preparedEpoch = -1;
   private long loopStart;
   private StepRound current;
   // the parts, built once the model is (start)
@@ -236,6 +236,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     schedule = MinibatchSchedule.of(config, set.size());
     total = schedule.totalSteps(config);
+    at =
+        new Position(
+            new RunCursor(schedule.stepsPerEpoch(), (long) config.m() * model.viewsPerImage()));
     parameters = new ParameterStore(model, Optimizers.forRun(model, config, total));
     norms = options.normBound().recent();
     checkpoints = new Checkpointer(config);
@@ -243,11 +246,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (latest.isPresent()) {
       Checkpoint c = latest.get().checkpoint();
       parameters.restore(c.params(), c.adam());
-      at.epoch = c.epoch();
-      at.stepInEpoch = c.stepInEpoch();
-      at.step = c.globalStep();
-      at.version = at.step;
-      LOG.info("coordinator resumed from {} at step {}", latest.get().file(), at.step);
+      at.run.resumeAt(c.epoch(), c.stepInEpoch(), c.globalStep());
+      at.version = c.globalStep();
+      LOG.info("coordinator resumed from {} at step {}", latest.get().file(), c.globalStep());
     }
     return null;
   }
@@ -348,18 +349,18 @@ public final class CoordinatorVerticle extends VerticleBase {
       wire.reply(message, e.toError(wire.refusalHeader()), Kind.CONTROL);
       return;
     }
-    wire.reply(message, snapshots.of(at.step, at.version), Kind.PARAMETERS);
+    wire.reply(message, snapshots.of(at.step(), at.version), Kind.PARAMETERS);
   }
 
   // ---- the step loop ----------------------------------------------------------------------
 
   private void loop() {
-    if (at.step >= total) {
+    if (at.step() >= total) {
       finish();
       return;
     }
     long t0 = System.nanoTime();
-    applier.loopStarted(t0);
+    applier.loopStarted();
     prepareEpoch()
         .compose(v -> runStep())
         .onSuccess(
@@ -369,7 +370,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             })
         .onFailure(
             e -> {
-              LOG.error("step {} failed: {}", at.step, e.toString());
+              LOG.error("step {} failed: {}", at.step(), e.toString());
               observer.onRunState(RunObserver.RunState.FAILED);
               done.tryFail(e);
             });
@@ -384,7 +385,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               .setHeader(wire.header())
               .setWorkerId(worker)
               .setReason(Disconnect.Reason.RUN_FINISHED)
-              .setDetail("the run reached step " + at.step)
+              .setDetail("the run reached step " + at.step())
               .build();
       wire.sent(bye, Kind.CONTROL);
       vertx.eventBus().send(Addresses.workerControl(worker), bye);
@@ -408,10 +409,10 @@ public final class CoordinatorVerticle extends VerticleBase {
    * changed become a new version, which the workers fetch with their next task.
    */
   private Future<Void> prepareEpoch() {
-    if (preparedEpoch == at.epoch) {
+    if (!at.run.epochPreparationDue()) {
       return Future.succeededFuture();
     }
-    int e = at.epoch;
+    int e = at.epoch();
     return executor
         .executeBlocking(
             () -> {
@@ -421,7 +422,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             true)
         .map(
             changed -> {
-              preparedEpoch = e;
+              at.run.epochPrepared(e);
               tasks.classWeights(model instanceof DeepClusterModel dc ? dc.classWeights() : null);
               if (changed) {
                 at.version++;
@@ -432,14 +433,14 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Future<Void> runStep() {
     members.admitJoining(System.currentTimeMillis());
-    int[] images = schedule.images(at.epoch, at.stepInEpoch);
+    int[] images = schedule.images(at.epoch(), at.stepInEpoch());
     List<Shard> shards =
         ShardPlanner.plan(options.mode(), config.m(), config.k(), options.workers());
     FeatureRound round =
         options.mode() == ShardingMode.VIEWS
             ? new FeatureRound(shards, config.m() * config.k(), model.backbone().featureSize())
             : null;
-    StepRound st = new StepRound(at.step, at.version, at.epoch, images, shards, round);
+    StepRound st = new StepRound(at.step(), at.version, at.epoch(), images, shards, round);
     current = st;
     return dispatcher.run(st, accepted -> applier.apply(st, accepted));
   }

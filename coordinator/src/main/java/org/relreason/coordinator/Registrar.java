@@ -37,7 +37,7 @@ final class Registrar {
   private final Counters counters;
   private final RunObserver observer;
   private final Wire wire;
-  private final RunCursor at;
+  private final Position at;
   private final BooleanSupplier finished;
   private final Consumer<String> lost;
   private final Runnable startRun;
@@ -57,7 +57,7 @@ final class Registrar {
       Counters counters,
       RunObserver observer,
       Wire wire,
-      RunCursor at,
+      Position at,
       BooleanSupplier finished,
       Consumer<String> lost,
       Runnable startRun) {
@@ -223,7 +223,7 @@ final class Registrar {
               .setHeader(wire.header())
               .setWorkerId(id)
               .setState(Heartbeat.State.IDLE)
-              .setLastStep(at.step)
+              .setLastStep(at.step())
               .setTimestampUnixMillis(System.currentTimeMillis())
               .build(),
           Kind.CONTROL);

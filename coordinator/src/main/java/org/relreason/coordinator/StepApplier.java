@@ -14,6 +14,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.PretrainModel;
+import org.relreason.model.train.RunCursor;
 import org.relreason.model.train.StepReport;
 import org.relreason.model.train.StepStats;
 import org.relreason.model.train.TrainListener;
@@ -50,7 +51,7 @@ final class StepApplier {
   private final NormBound.Recent norms;
   private final MinibatchSchedule schedule;
   private final Checkpointer checkpoints;
-  private final RunCursor at;
+  private final Position at;
   private final long total;
   private final Membership members;
   private final TrainListener listener;
@@ -58,9 +59,7 @@ final class StepApplier {
   private final Runnable roundClosed;
   private final List<Double> losses = new ArrayList<>();
   private final List<float[]> gradients = new ArrayList<>();
-  private StepStats epochStats;
-  private long loopStartNanos;
-  private long loopStartStep = -1;
+  private boolean loopStarted;
 
   /**
    * @param roundClosed called once a step is applied, before its checkpoint
@@ -77,7 +76,7 @@ final class StepApplier {
       NormBound.Recent norms,
       MinibatchSchedule schedule,
       Checkpointer checkpoints,
-      RunCursor at,
+      Position at,
       long total,
       Membership members,
       TrainListener listener,
@@ -103,10 +102,10 @@ final class StepApplier {
   }
 
   /** Starts the throughput clock at the loop's first step (after a start or a resume). */
-  void loopStarted(long nanos) {
-    if (loopStartStep < 0) {
-      loopStartStep = at.step;
-      loopStartNanos = nanos;
+  void loopStarted() {
+    if (!loopStarted) {
+      loopStarted = true;
+      at.run.begin(total);
     }
   }
 
@@ -133,17 +132,13 @@ final class StepApplier {
                 norms.accept(n);
               }
               at.version++;
-              at.step++;
+              RunCursor.Advance moved = at.run.advance(out.stats(), total);
               snapshots.publish(out.next());
               losses.add(out.stats().loss());
               if (options.recordGradients()) {
                 gradients.add(out.gradient());
               }
-              report(out.stats(), st.times(out.seconds()));
-              if (++at.stepInEpoch == schedule.stepsPerEpoch()) {
-                at.stepInEpoch = 0;
-                at.epoch++;
-              }
+              report(moved, st.times(out.seconds()));
               roundClosed.run();
               return checkpointIfDue();
             });
@@ -184,19 +179,14 @@ final class StepApplier {
     return new Applied(g, stats, next, seconds);
   }
 
-  /** Tells the listener about the step just applied (before the cursor moves on). */
-  private void report(StepStats stats, StepTimes times) {
-    double seconds = (System.nanoTime() - loopStartNanos) / 1e9;
-    double vps = (at.step - loopStartStep) * (double) config.m() * model.viewsPerImage() / seconds;
-    int spe = schedule.stepsPerEpoch();
-    StepReport r = new StepReport(at.epoch, at.stepInEpoch, spe, at.step, total, stats, vps);
+  /** Tells the listener and the observer about the step just applied (and the epoch it closed). */
+  private void report(RunCursor.Advance moved, StepTimes times) {
+    StepReport r = moved.report();
     listener.onStep(r);
-    listener.afterStep(at.step, parameters::copy);
+    listener.afterStep(r.globalStep(), parameters::copy);
     observer.onStep(r, times, members.size());
-    epochStats = epochStats == null ? stats : epochStats.plus(stats);
-    if (at.stepInEpoch + 1 == spe || at.step == total) {
-      listener.onEpochEnd(at.epoch, epochStats);
-      epochStats = null;
+    if (moved.closedEpoch() != null) {
+      listener.onEpochEnd(r.epoch(), moved.closedEpoch());
     }
   }
 
@@ -207,19 +197,19 @@ final class StepApplier {
    * apart.
    */
   private Future<Void> checkpointIfDue() {
-    if (!checkpoints.due(at.step, at.stepInEpoch, total)) {
+    if (!checkpoints.due(at.step(), at.stepInEpoch(), total)) {
       return Future.succeededFuture();
     }
-    return checkpoint(at.step == total ? FINAL_CHECKPOINT_TRIES : 1);
+    return checkpoint(at.step() == total ? FINAL_CHECKPOINT_TRIES : 1);
   }
 
   private Future<Void> checkpoint(int tries) {
     Checkpoint c =
         new Checkpoint(
             config.asMap(),
-            at.epoch,
-            at.stepInEpoch,
-            at.step,
+            at.epoch(),
+            at.stepInEpoch(),
+            at.step(),
             parameters.copy(),
             parameters.optimizerState());
     long t0 = System.nanoTime();
@@ -238,7 +228,7 @@ final class StepApplier {
               observer.onCheckpointFailed(String.valueOf(e.getMessage()));
               LOG.warn(
                   "checkpoint of step {} failed, training goes on{}: {}",
-                  at.step,
+                  at.step(),
                   tries > 1 ? " (trying again in 1 s)" : " (trying again after the next step)",
                   e.getMessage());
               if (tries <= 1) {

@@ -18,10 +18,10 @@ final class Wire {
   private static final String ME = Headers.COORDINATOR;
 
   private final String runId;
-  private final RunCursor at;
+  private final Position at;
   private final RunObserver observer;
 
-  Wire(String runId, RunCursor at, RunObserver observer) {
+  Wire(String runId, Position at, RunObserver observer) {
     this.runId = runId;
     this.at = at;
     this.observer = observer;
@@ -33,7 +33,7 @@ final class Wire {
 
   /** The header of the run's current step and version. */
   Header header() {
-    return header(at.step, at.version);
+    return header(at.step(), at.version);
   }
 
   /**
@@ -41,7 +41,7 @@ final class Wire {
    * know it (a peer guessing run ids would otherwise read the real one from the first refusal).
    */
   Header refusalHeader() {
-    return Headers.of("", at.step, at.version, ME);
+    return Headers.of("", at.step(), at.version, ME);
   }
 
   Error error(Error.Code code, String detail, String messageType) {

@@ -85,7 +85,8 @@ class ShardDispatcherTest {
         members,
         counters,
         RunObserver.NONE,
-        new Wire("run", new RunCursor(), RunObserver.NONE),
+        new Wire(
+            "run", new Position(new org.relreason.model.train.RunCursor(1, 1)), RunObserver.NONE),
         workers,
         ShardDispatcherTest::check,
         NormBound.OFF.recent(),
