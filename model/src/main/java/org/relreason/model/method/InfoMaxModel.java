@@ -59,6 +59,8 @@ public final class InfoMaxModel extends BaselineModel {
 
   private final LocalFeatureBackbone backbone;
   private final InfoMaxHead head;
+  private final int localBlock;
+  private final InfoMaxPrior priorMode;
   private final long priorSeed;
   private final DataType dtype;
 
@@ -66,14 +68,23 @@ public final class InfoMaxModel extends BaselineModel {
    * With the paper's discriminator sizes.
    *
    * @param backbone the encoder, which must expose a local map
+   * @param localBlock which of its local maps the local term reads (1 = the earliest)
+   * @param priorMode how the prior term trains the encoder
    * @param seed seed of the discriminators' initialisation and of the prior samples
    * @param dtype FLOAT for training, DOUBLE for gradient checks
    */
-  public InfoMaxModel(LocalFeatureBackbone backbone, long seed, DataType dtype) {
+  public InfoMaxModel(
+      LocalFeatureBackbone backbone,
+      int localBlock,
+      InfoMaxPrior priorMode,
+      long seed,
+      DataType dtype) {
     this(
         backbone,
+        localBlock,
+        priorMode,
         new InfoMaxHead(
-            backbone.localChannels(),
+            localChannels(backbone, localBlock),
             backbone.featureSize(),
             InfoMaxHead.LOCAL_HIDDEN,
             InfoMaxHead.PRIOR_HIDDEN_1,
@@ -85,12 +96,30 @@ public final class InfoMaxModel extends BaselineModel {
   }
 
   /** With given discriminators (tests use small ones). */
-  InfoMaxModel(LocalFeatureBackbone backbone, InfoMaxHead head, long seed, DataType dtype) {
+  InfoMaxModel(
+      LocalFeatureBackbone backbone,
+      int localBlock,
+      InfoMaxPrior priorMode,
+      InfoMaxHead head,
+      long seed,
+      DataType dtype) {
     super(backbone, head, dtype);
+    localChannels(backbone, localBlock);
     this.backbone = backbone;
     this.head = head;
+    this.localBlock = localBlock;
+    this.priorMode = priorMode;
     this.priorSeed = Seeds.mix(seed, 0x1f0_4a7L);
     this.dtype = dtype;
+  }
+
+  /** Channels of the backbone's local map {@code block}, refusing a block it does not have. */
+  static int localChannels(LocalFeatureBackbone backbone, int block) {
+    if (block < 1 || block > backbone.localBlocks()) {
+      throw new IllegalArgumentException(
+          "local map " + block + " of a backbone with maps 1.." + backbone.localBlocks());
+    }
+    return backbone.localChannels(block);
   }
 
   @Override
@@ -143,30 +172,70 @@ public final class InfoMaxModel extends BaselineModel {
     return Nd4j.createFromArray(u).castTo(dtype).reshape(batch.m(), d);
   }
 
+  /** The two terms of a step, each weighted; {@code prior} is null without a prior term. */
+  private record Terms(InfoMaxLoss.Result local, InfoMaxLoss.Result prior, long pairs) {
+    double priorLoss() {
+      return prior == null ? 0 : prior.loss();
+    }
+  }
+
+  /** The terms on the features of a training forward (the local discriminator keeps its state). */
+  private Terms terms(INDArray features, Batch batch) {
+    LocalDiscriminator.Scores scores =
+        head.local().forward(backbone.localFeatures(localBlock), features);
+    InfoMaxLoss.Result local = InfoMaxLoss.local(scores.matched(), scores.mismatched(), BETA);
+    InfoMaxLoss.Result prior = null;
+    if (priorMode != InfoMaxPrior.NONE) {
+      PriorDiscriminator.Logits logits = head.prior().forward(priorSamples(batch), features);
+      prior = InfoMaxLoss.prior(logits.prior(), logits.features(), GAMMA);
+    }
+    return new Terms(local, prior, scores.matched().length);
+  }
+
+  /**
+   * The loss whose gradient the encoder descends: the reported loss (local + prior) except in
+   * {@link InfoMaxPrior#ADVERSARIAL} mode, where it is local − prior (the gradient reversal). The
+   * discriminators always descend the reported loss. Gradient checks compare the backbone's part of
+   * the flat gradient with this.
+   */
+  double encoderLoss(Batch batch) {
+    Terms t = terms(backbone.forward(inputs(batch), true), batch);
+    head.local().release();
+    double sign = priorMode == InfoMaxPrior.ADVERSARIAL ? -1 : 1;
+    return t.local().loss() + sign * t.priorLoss();
+  }
+
   @Override
   Objective objective(INDArray features, Batch batch, boolean backward) {
-    LocalDiscriminator.Scores scores = head.local().forward(backbone.localFeatures(), features);
-    InfoMaxLoss.Result local = InfoMaxLoss.local(scores.matched(), scores.mismatched(), BETA);
-    PriorDiscriminator.Logits logits = head.prior().forward(priorSamples(batch), features);
-    InfoMaxLoss.Result prior = InfoMaxLoss.prior(logits.prior(), logits.features(), GAMMA);
+    Terms t = terms(features, batch);
     // the discriminator's pairs: acc+ is matched pairs scored > 0, acc- mismatched ones <= 0
-    long r = scores.matched().length;
+    long r = t.pairs();
     StepStats stats =
         new StepStats(
-            (local.loss() + prior.loss()) * 2 * r,
+            (t.local().loss() + t.priorLoss()) * 2 * r,
             2 * r,
             r,
-            local.positivesAbove(),
+            t.local().positivesAbove(),
             r,
-            local.negativesBelow());
+            t.local().negativesBelow());
     if (!backward) {
       head.local().release();
       return new Objective(stats, null);
     }
     head.zeroGradients();
     LocalDiscriminator.InputGradients dLocal =
-        head.local().backward(local.positiveGradient(), local.negativeGradient());
-    INDArray dPrior = head.prior().backward(prior.positiveGradient(), prior.negativeGradient());
-    return new Objective(stats, dLocal.features().addi(dPrior), dLocal.localMap());
+        head.local().backward(t.local().positiveGradient(), t.local().negativeGradient());
+    INDArray dFeatures = dLocal.features();
+    if (t.prior() != null) {
+      INDArray dPrior =
+          head.prior().backward(t.prior().positiveGradient(), t.prior().negativeGradient());
+      // the discriminator's own gradient stays as it is; only what reaches the encoder is reversed
+      if (priorMode == InfoMaxPrior.ADVERSARIAL) {
+        dFeatures.subi(dPrior);
+      } else {
+        dFeatures.addi(dPrior);
+      }
+    }
+    return new Objective(stats, dFeatures, localBlock, dLocal.localMap());
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.relreason.model.method.InfoMaxPrior;
 import org.relreason.model.nn.Aggregation;
 import org.relreason.model.nn.BackboneKind;
 
@@ -124,6 +125,47 @@ class TrainConfigTest {
         .hasMessageContaining("supervised");
     assertThat(TrainConfig.of(Map.of("method", "supervised", "grad-clip", "1")).gradClip())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void infomaxKeysAreValidatedModelDefiningAndRefusedForOtherMethods() {
+    TrainConfig d = TrainConfig.defaults();
+    assertThat(d.infomaxLocalBlock()).isEqualTo(1);
+    assertThat(d.infomaxPrior()).isEqualTo(InfoMaxPrior.JOINT);
+    TrainConfig c =
+        TrainConfig.of(
+            Map.of(
+                "method", "infomax", "infomax-local-block", "3", "infomax-prior", "Adversarial"));
+    assertThat(c.infomaxLocalBlock()).isEqualTo(3);
+    assertThat(c.infomaxPrior()).isEqualTo(InfoMaxPrior.ADVERSARIAL);
+    assertThat(TrainConfig.of(c.asMap())).isEqualTo(c);
+    // they change the network a worker builds, so they are part of the model's hash
+    assertThat(c.modelDefiningKeys())
+        .containsEntry("infomax-local-block", "3")
+        .containsEntry("infomax-prior", "adversarial");
+    assertThat(TrainConfig.of(Map.of("method", "infomax", "infomax-prior", "none")).infomaxPrior())
+        .isEqualTo(InfoMaxPrior.NONE);
+    for (String bad : new String[] {"0", "5", "two"}) {
+      assertThatThrownBy(
+              () -> TrainConfig.of(Map.of("method", "infomax", "infomax-local-block", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'infomax-local-block'")
+          .hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(
+            () -> TrainConfig.of(Map.of("method", "infomax", "infomax-prior", "reversed")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-prior'")
+        .hasMessageContaining("joint, adversarial or none");
+    // another method has no local map or prior to choose: a value there is a mistake
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("method", "simclr", "infomax-prior", "none")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-prior'")
+        .hasMessageContaining("'simclr'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("infomax-local-block", "2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-local-block'")
+        .hasMessageContaining("'relational'");
   }
 
   @Test
