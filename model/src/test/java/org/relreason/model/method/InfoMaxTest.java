@@ -280,6 +280,27 @@ class InfoMaxTest {
     assertThat(encoderPrior).as("the prior term reaches the encoder").isGreaterThan(1e-8);
   }
 
+  /**
+   * The full-size Conv-4 in float on 32×32 images takes every local map: map 4 (64 channels beside
+   * 64 features) once met an ND4J view that came out rank 0 (see {@code Dense.weightRows}).
+   */
+  @Test
+  void fullSizeConv4StepsOnEveryLocalMapInFloat() {
+    BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
+    Nd4j.getRandom().setSeed(9);
+    INDArray views = Nd4j.rand(DataType.FLOAT, 4, 3, 32, 32);
+    Batch batch = new Batch(views, new int[] {0, 1, 2, 3}, null);
+    for (int block = 1; block <= 4; block++) {
+      LocalFeatureBackbone backbone =
+          (LocalFeatureBackbone) Backbones.buildFast(spec, 1, DataType.FLOAT);
+      InfoMaxModel model =
+          new InfoMaxModel(backbone, block, InfoMaxPrior.ADVERSARIAL, 3, DataType.FLOAT);
+      StepStats stats = model.computeGradients(batch, new PhaseTimer());
+      assertThat(stats.loss()).as("map %d", block).isFinite();
+      assertThat(model.gradients().norm2Number().doubleValue()).as("map %d", block).isPositive();
+    }
+  }
+
   @Test
   void priorSamplesAreUniformAndFixedByTheMinibatch() {
     InfoMaxModel model = smallModel(4);
