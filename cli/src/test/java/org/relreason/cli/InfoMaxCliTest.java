@@ -51,6 +51,63 @@ class InfoMaxCliTest {
   }
 
   @Test
+  void infomaxVariantKeysReachTheModelAndTheResult(@TempDir Path dir) throws Exception {
+    JsonNode json =
+        trainTiny(
+            dir,
+            "infomax-variant",
+            "8",
+            "--method",
+            "infomax",
+            "--infomax-local-block",
+            "3",
+            "--infomax-prior",
+            "none");
+    assertThat(json.get("config").get("infomax-local-block").asText()).isEqualTo("3");
+    assertThat(json.get("config").get("infomax-prior").asText()).isEqualTo("none");
+    // without the prior term the loss is the local term alone: near 2 log 2 at the start
+    assertThat(json.get("final_loss").asDouble()).isBetween(1.0, 1.6);
+    assertThat(json.get("steps").asLong()).isEqualTo(3);
+  }
+
+  @Test
+  void infomaxRefusesALocalMapTheBackboneDoesNotHaveOrAnotherMethod() {
+    CliRun r =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--method",
+            "infomax",
+            "--infomax-local-block",
+            "5",
+            "--max-steps",
+            "1",
+            "--dashboard-port",
+            "0");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("'infomax-local-block'").contains("'5'").doesNotContain("\tat ");
+    CliRun other =
+        run(
+            "train",
+            "--data-dir",
+            FMNIST,
+            "--method",
+            "simclr",
+            "--infomax-prior",
+            "joint",
+            "--max-steps",
+            "1",
+            "--dashboard-port",
+            "0");
+    assertThat(other.exit()).isNotZero();
+    assertThat(other.err())
+        .contains("'infomax-prior'")
+        .contains("'simclr'")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void infomaxRefusesABackboneWithoutALocalMapNamingBothKeys() {
     CliRun r =
         run(

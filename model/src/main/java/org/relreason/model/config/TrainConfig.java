@@ -62,6 +62,8 @@ import org.relreason.model.nn.LossKind;
  * @param probeLayers "last" (the backbone's features) or "all" (also each block's pooled output)
  * @param probeEvery run the online kNN probe every N steps (0 = never)
  * @param probeImages labelled training and test images of the online probe
+ * @param infomaxLocalBlock which of the backbone's local maps Deep InfoMax's local term reads
+ * @param infomaxPrior how Deep InfoMax's prior term trains the encoder
  */
 public record TrainConfig(
     String dataset,
@@ -101,7 +103,9 @@ public record TrainConfig(
     List<ProbeKind> probes,
     String probeLayers,
     long probeEvery,
-    int probeImages) {
+    int probeImages,
+    int infomaxLocalBlock,
+    InfoMaxPrior infomaxPrior) {
 
   /** Every key, with its default and description: the one place defaults live. */
   public static final List<ConfigKey> KEYS =
@@ -287,7 +291,17 @@ public record TrainConfig(
               "probe-images",
               "1000",
               "online probe: the first N training images (gallery) and the first N test images (queries)",
-              ConfigKey.integer(1, Integer.MAX_VALUE)));
+              ConfigKey.integer(1, Integer.MAX_VALUE)),
+          new ConfigKey(
+              "infomax-local-block",
+              "1",
+              "infomax: the block whose ReLU output (before pooling) is the local map, 1-4 for conv4 (1 = the paper's code, 3x3 patches; 3 = 8x8 on 32x32 images, DIM's mid-level map)",
+              ConfigKey.integer(1, 4)),
+          new ConfigKey(
+              "infomax-prior",
+              "adversarial",
+              "infomax: how the prior term (gamma 0.1) trains the encoder: adversarial (DIM's eq. 7: gradient reversal, features pushed towards the uniform prior; the default, as the paper's code's joint mode leaves the baseline below random weights), joint (the paper's code: minimised with the discriminator), none (gamma = 0)",
+              s -> InfoMaxPrior.parse(s)));
 
   private static final Map<String, ConfigKey> BY_NAME =
       KEYS.stream()
@@ -334,6 +348,19 @@ public record TrainConfig(
         }
       }
     }
+    if (method != MethodKind.INFOMAX) {
+      // the Deep InfoMax keys change nothing elsewhere: a value there is a mistake
+      for (String key : List.of("infomax-local-block", "infomax-prior")) {
+        if (!v.get(key).equals(BY_NAME.get(key).parse(BY_NAME.get(key).defaultValue()))) {
+          throw new ConfigException(
+              "config key '"
+                  + key
+                  + "': applies to method 'infomax' only, not '"
+                  + method.id()
+                  + "'");
+        }
+      }
+    }
     return new TrainConfig(
         dataset,
         dataDir,
@@ -372,7 +399,9 @@ public record TrainConfig(
         probeList(v.get("probe")),
         (String) v.get("probe-layers"),
         (Long) v.get("probe-every"),
-        intOf(v, "probe-images"));
+        intOf(v, "probe-images"),
+        intOf(v, "infomax-local-block"),
+        (InfoMaxPrior) v.get("infomax-prior"));
   }
 
   /** The first probe: the one whose test top-1 is the run's linear top-1. */
@@ -477,6 +506,8 @@ public record TrainConfig(
     m.put("probe-layers", probeLayers);
     m.put("probe-every", Long.toString(probeEvery));
     m.put("probe-images", Integer.toString(probeImages));
+    m.put("infomax-local-block", Integer.toString(infomaxLocalBlock));
+    m.put("infomax-prior", infomaxPrior.id());
     return m;
   }
 

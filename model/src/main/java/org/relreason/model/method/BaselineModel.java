@@ -24,12 +24,15 @@ abstract class BaselineModel extends FlatModel {
    *
    * @param stats loss and accuracy of the step
    * @param featureGradient {@code dL/dfeatures}, or null for a forward-only evaluation
-   * @param localGradient {@code dL/dlocal} on the backbone's local feature map ({@link
-   *     LocalFeatureBackbone}), or null when the objective does not read that map
+   * @param localBlock which of the backbone's local maps {@code localGradient} is on ({@link
+   *     LocalFeatureBackbone}, from 1)
+   * @param localGradient {@code dL/dlocal} on that local feature map, or null when the objective
+   *     does not read one
    */
-  record Objective(StepStats stats, INDArray featureGradient, INDArray localGradient) {
+  record Objective(
+      StepStats stats, INDArray featureGradient, int localBlock, INDArray localGradient) {
     Objective(StepStats stats, INDArray featureGradient) {
-      this(stats, featureGradient, null);
+      this(stats, featureGradient, 0, null);
     }
   }
 
@@ -62,7 +65,8 @@ abstract class BaselineModel extends FlatModel {
     Objective out = objective(features, batch, true);
     timer.stop(Phase.HEAD);
     if (out.localGradient() != null) {
-      ((LocalFeatureBackbone) backbone).backward(out.featureGradient(), out.localGradient());
+      ((LocalFeatureBackbone) backbone)
+          .backward(out.featureGradient(), out.localBlock(), out.localGradient());
     } else {
       backbone.backward(out.featureGradient());
     }

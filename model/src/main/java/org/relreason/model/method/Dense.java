@@ -22,6 +22,9 @@ final class Dense {
   private INDArray b;
   private INDArray gw;
   private INDArray gb;
+  private INDArray params;
+  private INDArray gradients;
+  private long offset;
 
   Dense(int in, int out) {
     if (in < 1 || out < 1) {
@@ -42,11 +45,29 @@ final class Dense {
    * offset}.
    */
   void bind(INDArray params, INDArray gradients, long offset) {
+    this.params = params;
+    this.gradients = gradients;
+    this.offset = offset;
     long wLen = (long) in * out;
     w = slice(params, offset, wLen).reshape('c', in, out);
     gw = slice(gradients, offset, wLen).reshape('c', in, out);
     b = slice(params, offset + wLen, out).reshape(1, out);
     gb = slice(gradients, offset + wLen, out).reshape(1, out);
+  }
+
+  /**
+   * Rows {@code [from, to)} of the weights, a live view {@code [to − from, out]}. Cut from the flat
+   * vector (the rows are contiguous) rather than with {@code weights().get(interval(..), all())}:
+   * in ND4J 1.0.0-M2.1 that gave a rank-0 array for the second half of a {@code [128, 256]} weight
+   * bound into a model's vector (Deep InfoMax on Conv-4's fourth map, 64 + 64 input rows).
+   */
+  INDArray weightRows(long from, long to) {
+    return slice(params, offset + from * out, (to - from) * out).reshape('c', to - from, out);
+  }
+
+  /** Rows {@code [from, to)} of the weight gradient, as {@link #weightRows}. */
+  INDArray weightGradientRows(long from, long to) {
+    return slice(gradients, offset + from * out, (to - from) * out).reshape('c', to - from, out);
   }
 
   private static INDArray slice(INDArray row, long from, long len) {

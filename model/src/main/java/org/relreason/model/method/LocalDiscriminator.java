@@ -161,19 +161,19 @@ final class LocalDiscriminator {
   }
 
   private INDArray mapWeights() {
-    return first.weights().get(interval(0, channels), all());
+    return first.weightRows(0, channels);
   }
 
   private INDArray featureWeights() {
-    return first.weights().get(interval(channels, channels + featureSize), all());
+    return first.weightRows(channels, channels + featureSize);
   }
 
   private INDArray mapWeightGradient() {
-    return first.weightGradient().get(interval(0, channels), all());
+    return first.weightGradientRows(0, channels);
   }
 
   private INDArray featureWeightGradient() {
-    return first.weightGradient().get(interval(channels, channels + featureSize), all());
+    return first.weightGradientRows(channels, channels + featureSize);
   }
 
   /** {@code rows [N·L, H] += perImage [N, H]} broadcast over each image's L rows. */

@@ -48,7 +48,13 @@ public final class Methods {
       case DEEPCLUSTER ->
           new DeepClusterModel(
               backbone, CLUSTERS_PER_CLASS * classes(config, train), headSeed, DataType.FLOAT);
-      case INFOMAX -> new InfoMaxModel(localFeatures(config, backbone), headSeed, DataType.FLOAT);
+      case INFOMAX ->
+          new InfoMaxModel(
+              localFeatures(config, backbone),
+              config.infomaxLocalBlock(),
+              config.infomaxPrior(),
+              headSeed,
+              DataType.FLOAT);
       default -> throw new IllegalStateException("unhandled method " + method);
     };
   }
@@ -69,6 +75,15 @@ public final class Methods {
   /** The backbone as one with a local feature map, which Deep InfoMax's local objective reads. */
   private static LocalFeatureBackbone localFeatures(TrainConfig config, Backbone backbone) {
     if (backbone instanceof LocalFeatureBackbone local) {
+      if (config.infomaxLocalBlock() > local.localBlocks()) {
+        throw new ConfigException(
+            "config key 'infomax-local-block': backbone '"
+                + config.backbone().id()
+                + "' has local maps 1.."
+                + local.localBlocks()
+                + ", not "
+                + config.infomaxLocalBlock());
+      }
       return local;
     }
     throw new ConfigException(

@@ -127,6 +127,46 @@ class TrainConfigTest {
   }
 
   @Test
+  void infomaxKeysAreValidatedModelDefiningAndRefusedForOtherMethods() {
+    TrainConfig d = TrainConfig.defaults();
+    assertThat(d.infomaxLocalBlock()).isEqualTo(1);
+    assertThat(d.infomaxPrior()).isEqualTo(InfoMaxPrior.ADVERSARIAL);
+    TrainConfig c =
+        TrainConfig.of(
+            Map.of("method", "infomax", "infomax-local-block", "3", "infomax-prior", "Joint"));
+    assertThat(c.infomaxLocalBlock()).isEqualTo(3);
+    assertThat(c.infomaxPrior()).isEqualTo(InfoMaxPrior.JOINT);
+    assertThat(TrainConfig.of(c.asMap())).isEqualTo(c);
+    // they change the network a worker builds, so they are part of the model's hash
+    assertThat(c.modelDefiningKeys())
+        .containsEntry("infomax-local-block", "3")
+        .containsEntry("infomax-prior", "joint");
+    assertThat(TrainConfig.of(Map.of("method", "infomax", "infomax-prior", "none")).infomaxPrior())
+        .isEqualTo(InfoMaxPrior.NONE);
+    for (String bad : new String[] {"0", "5", "two"}) {
+      assertThatThrownBy(
+              () -> TrainConfig.of(Map.of("method", "infomax", "infomax-local-block", bad)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'infomax-local-block'")
+          .hasMessageContaining("'" + bad + "'");
+    }
+    assertThatThrownBy(
+            () -> TrainConfig.of(Map.of("method", "infomax", "infomax-prior", "reversed")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-prior'")
+        .hasMessageContaining("joint, adversarial or none");
+    // another method has no local map or prior to choose: a value there is a mistake
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("method", "simclr", "infomax-prior", "none")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-prior'")
+        .hasMessageContaining("'simclr'");
+    assertThatThrownBy(() -> TrainConfig.of(Map.of("infomax-local-block", "2")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'infomax-local-block'")
+        .hasMessageContaining("'relational'");
+  }
+
+  @Test
   void readsAFlatJsonFileAndRejectsNesting(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("run.json");
     Files.writeString(f, "{\"k\": 8, \"aggregation\": \"max\", \"with-random-baseline\": true}");

@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.DoublePrecision;
+import org.relreason.model.config.InfoMaxPrior;
 import org.relreason.model.nn.BackboneKind;
 import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
@@ -164,13 +165,23 @@ class InfoMaxTest {
 
   /** A fast Conv-4 (width 0.5, 3×8×8 inputs) and small discriminators, in double. */
   private static InfoMaxModel smallModel(long seed) {
+    return smallModel(seed, 1, InfoMaxPrior.JOINT);
+  }
+
+  private static InfoMaxModel smallModel(long seed, int localBlock, InfoMaxPrior prior) {
     BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 0.5, 3, SIDE, SIDE);
     LocalFeatureBackbone backbone =
         (LocalFeatureBackbone) Backbones.buildFast(spec, seed, DataType.DOUBLE);
     InfoMaxHead head =
         new InfoMaxHead(
-            backbone.localChannels(), backbone.featureSize(), 16, 12, 8, seed + 1, DataType.DOUBLE);
-    return new InfoMaxModel(backbone, head, seed, DataType.DOUBLE);
+            backbone.localChannels(localBlock),
+            backbone.featureSize(),
+            16,
+            12,
+            8,
+            seed + 1,
+            DataType.DOUBLE);
+    return new InfoMaxModel(backbone, localBlock, prior, head, seed, DataType.DOUBLE);
   }
 
   private static Batch randomBatch(int m, long seed) {
@@ -198,9 +209,97 @@ class InfoMaxTest {
   @Test
   void wholeFlatGradientMatchesCentralDifferences() {
     InfoMaxModel model = smallModel(4);
-    assertThat(((LocalFeatureBackbone) model.backbone()).localChannels()).isEqualTo(4);
+    assertThat(((LocalFeatureBackbone) model.backbone()).localChannels(1)).isEqualTo(4);
     Batch batch = randomBatch(3, 3);
     assertThat(ModelGradientCheck.check(model, batch, 120)).isGreaterThan(80);
+  }
+
+  /**
+   * Every local map, joint and adversarial prior; the encoder's part against its own loss. (Without
+   * a prior term the prior discriminator's gradient is zero by design; the next test shows that
+   * mode's gradient is the mean of these two on the encoder and theirs on the local discriminator.)
+   */
+  @Test
+  void flatGradientMatchesCentralDifferencesForEveryMapAndPriorMode() {
+    Batch batch = randomBatch(5, 3);
+    for (InfoMaxPrior prior : new InfoMaxPrior[] {InfoMaxPrior.JOINT, InfoMaxPrior.ADVERSARIAL}) {
+      for (int block = 1; block <= 4; block++) {
+        InfoMaxModel model = smallModel(4, block, prior);
+        int checked;
+        try {
+          checked = ModelGradientCheck.check(model, batch, 120, model::encoderLoss, model::loss);
+        } catch (AssertionError e) {
+          throw new AssertionError(prior + ", map " + block + ": " + e.getMessage(), e);
+        }
+        assertThat(checked).as("%s, map %d", prior, block).isGreaterThan(80);
+      }
+    }
+  }
+
+  /**
+   * The gradient reversal: with the same weights and batch, the discriminators' gradient is the
+   * same in the joint and adversarial modes, and the encoder's differs by twice the prior term's
+   * part, which the no-prior mode leaves out.
+   */
+  @Test
+  void adversarialModeReversesOnlyThePriorGradientThatReachesTheEncoder() {
+    Batch batch = randomBatch(4, 6);
+    double[][] g = new double[3][];
+    InfoMaxPrior[] modes = {InfoMaxPrior.JOINT, InfoMaxPrior.ADVERSARIAL, InfoMaxPrior.NONE};
+    long backboneSize = 0;
+    long priorStart = 0;
+    for (int i = 0; i < 3; i++) {
+      InfoMaxModel model = smallModel(4, 2, modes[i]);
+      model.computeGradients(batch, new PhaseTimer());
+      g[i] = model.gradients().toDoubleVector();
+      backboneSize = model.backboneParams();
+      // the local discriminator's three layers come first in the head: (C + D)·16 + 16, 16·16 +
+      // 16, 16 + 1 with C = 8 (map 2 at width 0.5) and D = 32
+      priorStart = backboneSize + (8 + 32) * 16 + 16 + 16 * 16 + 16 + 16 + 1;
+    }
+    boolean[] stats = smallModel(4, 2, InfoMaxPrior.JOINT).statisticsMask();
+    double encoderPrior = 0;
+    for (int i = 0; i < g[0].length; i++) {
+      if (stats[i]) {
+        continue;
+      }
+      if (i < backboneSize) {
+        // joint = local + prior, adversarial = local − prior, none = local
+        assertThat(g[0][i] + g[1][i]).as("param %d", i).isCloseTo(2 * g[2][i], within(1e-12));
+        encoderPrior = Math.max(encoderPrior, Math.abs(g[0][i] - g[2][i]));
+      } else {
+        assertThat(g[1][i]).as("head param %d", i).isCloseTo(g[0][i], within(1e-15));
+        if (i >= priorStart) {
+          assertThat(g[2][i]).as("prior discriminator param %d untrained", i).isZero();
+        } else {
+          assertThat(g[2][i])
+              .as("local discriminator param %d", i)
+              .isCloseTo(g[0][i], within(1e-15));
+        }
+      }
+    }
+    assertThat(encoderPrior).as("the prior term reaches the encoder").isGreaterThan(1e-8);
+  }
+
+  /**
+   * The full-size Conv-4 in float on 32×32 images takes every local map: map 4 (64 channels beside
+   * 64 features) once met an ND4J view that came out rank 0 (see {@code Dense.weightRows}).
+   */
+  @Test
+  void fullSizeConv4StepsOnEveryLocalMapInFloat() {
+    BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, 32, 32);
+    Nd4j.getRandom().setSeed(9);
+    INDArray views = Nd4j.rand(DataType.FLOAT, 4, 3, 32, 32);
+    Batch batch = new Batch(views, new int[] {0, 1, 2, 3}, null);
+    for (int block = 1; block <= 4; block++) {
+      LocalFeatureBackbone backbone =
+          (LocalFeatureBackbone) Backbones.buildFast(spec, 1, DataType.FLOAT);
+      InfoMaxModel model =
+          new InfoMaxModel(backbone, block, InfoMaxPrior.ADVERSARIAL, 3, DataType.FLOAT);
+      StepStats stats = model.computeGradients(batch, new PhaseTimer());
+      assertThat(stats.loss()).as("map %d", block).isFinite();
+      assertThat(model.gradients().norm2Number().doubleValue()).as("map %d", block).isPositive();
+    }
   }
 
   @Test
@@ -249,7 +348,7 @@ class InfoMaxTest {
     LocalFeatureBackbone backbone = (LocalFeatureBackbone) model.backbone();
     INDArray y = backbone.forward(batch.views(), true);
     LocalDiscriminator.Scores s =
-        ((InfoMaxHead) model.head()).local().forward(backbone.localFeatures(), y);
+        ((InfoMaxHead) model.head()).local().forward(backbone.localFeatures(1), y);
     assertThat(mean(s.matched())).isGreaterThan(mean(s.mismatched()));
     ((InfoMaxHead) model.head()).local().release();
   }

@@ -3,6 +3,7 @@ package org.relreason.model.method;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.train.Batch;
 import org.relreason.model.train.PhaseTimer;
@@ -21,6 +22,20 @@ final class ModelGradientCheck {
    * compared (batch-norm statistics are skipped).
    */
   static int check(PretrainModel model, Batch batch, int samples) {
+    return check(model, batch, samples, model::loss, model::loss);
+  }
+
+  /**
+   * As above, with the backbone's gradient against the finite differences of {@code backboneLoss}
+   * and the head's against those of {@code headLoss}: for a method whose encoder and head descend
+   * different losses (Deep InfoMax's adversarial prior term, a gradient reversal).
+   */
+  static int check(
+      PretrainModel model,
+      Batch batch,
+      int samples,
+      ToDoubleFunction<Batch> backboneLoss,
+      ToDoubleFunction<Batch> headLoss) {
     double[] p0 = model.params().toDoubleVector();
     model.computeGradients(batch, new PhaseTimer());
     double[] analytic = model.gradients().toDoubleVector();
@@ -37,8 +52,10 @@ final class ModelGradientCheck {
       if (stats[i]) {
         continue;
       }
+      ToDoubleFunction<Batch> loss = i < backboneSize ? backboneLoss : headLoss;
       double numeric =
-          (lossAt(model, p0, i, eps, batch) - lossAt(model, p0, i, -eps, batch)) / (2 * eps);
+          (lossAt(model, p0, i, eps, batch, loss) - lossAt(model, p0, i, -eps, batch, loss))
+              / (2 * eps);
       double a = analytic[i];
       double diff = Math.abs(a - numeric);
       double rel = diff / Math.max(Math.abs(a) + Math.abs(numeric), 1e-300);
@@ -61,11 +78,17 @@ final class ModelGradientCheck {
     return checked;
   }
 
-  private static double lossAt(PretrainModel model, double[] p0, int i, double d, Batch batch) {
+  private static double lossAt(
+      PretrainModel model,
+      double[] p0,
+      int i,
+      double d,
+      Batch batch,
+      ToDoubleFunction<Batch> loss) {
     double[] p = p0.clone();
     p[i] += d;
     setParams(model, p);
-    return model.loss(batch);
+    return loss.applyAsDouble(batch);
   }
 
   private static void setParams(PretrainModel model, double[] p) {

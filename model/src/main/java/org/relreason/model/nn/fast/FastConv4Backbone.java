@@ -39,10 +39,11 @@ import org.relreason.model.nn.ParamBlock;
  * permuted copy of the weights is made at each forward and the weight gradient is permuted back
  * after the backward (a few thousand values, negligible).
  *
- * <p>As a {@link LocalFeatureBackbone} its local map is the first block's ReLU output before its
- * pooling ({@code [N, H, W, C1]} at the input's resolution, C1 = 8 × width): the map the
- * relational-reasoning paper's Deep InfoMax code takes from Conv-4 ({@code forward_conv4} in its
- * {@code methods/deepinfomax.py}).
+ * <p>As a {@link LocalFeatureBackbone} its local map b (1..4) is block b's ReLU output before its
+ * pooling ({@code [N, H / 2^(b−1), W / 2^(b−1), Cb]}, Cb = 8·2^(b−1) × width). Map 1, at the
+ * input's resolution, is the map the relational-reasoning paper's Deep InfoMax code takes from
+ * Conv-4 ({@code forward_conv4} in its {@code methods/deepinfomax.py}); map 3 is 8×8 on 32×32
+ * inputs, DIM's mid-level map.
  *
  * <p>Buffers are kept for the last two batch sizes seen (the training batch and an evaluation
  * batch). {@link #forward} returns a fresh copy of the features (callers such as the feature
@@ -267,36 +268,56 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
   @Override
   public void backward(INDArray featureGradient) {
-    backward(featureGradient, null);
+    backwardAt(featureGradient, 0, null);
   }
 
   @Override
-  public int localChannels() {
-    return channels[0];
+  public int localBlocks() {
+    return 4;
   }
 
   @Override
-  public INDArray localFeatures() {
+  public int localChannels(int block) {
+    return channels[blockIndex(block)];
+  }
+
+  @Override
+  public INDArray localFeatures(int block) {
+    int b = blockIndex(block);
     if (!backwardReady) {
       throw new IllegalStateException("localFeatures() needs a training forward() first");
     }
-    INDArray act = plan.blocks[0].act;
-    if (plan.blocks[0].fused != null) {
-      plan.blocks[0].fused.copyActivationTo(act);
+    INDArray act = plan.blocks[b].act;
+    if (plan.blocks[b].fused != null) {
+      plan.blocks[b].fused.copyActivationTo(act);
     }
     return layout.nhwc ? act.dup('c') : act.permute(0, 2, 3, 1).dup('c');
   }
 
+  private int blockIndex(int block) {
+    if (block < 1 || block > 4) {
+      throw new IllegalArgumentException("Conv-4 has local maps 1..4, not " + block);
+    }
+    return block - 1;
+  }
+
   @Override
-  public void backward(INDArray featureGradient, INDArray localGradient) {
+  public void backward(INDArray featureGradient, int block, INDArray localGradient) {
+    backwardAt(featureGradient, blockIndex(block), localGradient);
+  }
+
+  /**
+   * The backward with {@code localGradient} (or null) on block {@code localIndex}'s ReLU output.
+   */
+  private void backwardAt(INDArray featureGradient, int localIndex, INDArray localGradient) {
     if (!backwardReady) {
       throw new IllegalStateException("backward() needs a training forward() first");
     }
     Plan p = plan;
     if (localGradient != null) {
-      INDArray act = p.blocks[0].act;
+      INDArray act = p.blocks[localIndex].act;
       long[] expected = {
-        p.n, act.size(layout.nhwc ? 1 : 2), act.size(layout.nhwc ? 2 : 3), channels[0]
+        p.n, act.size(layout.nhwc ? 1 : 2), act.size(layout.nhwc ? 2 : 3), channels[localIndex]
       };
       if (!java.util.Arrays.equals(localGradient.shape(), expected)) {
         throw new IllegalArgumentException(
@@ -315,7 +336,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       PlanBlock pb = p.blocks[b];
       if (pb.fused != null) {
         Block bl = blocks[b];
-        INDArray local = b == 0 ? localGradient : null;
+        INDArray local = b == localIndex ? localGradient : null;
         timed(
             "fused_bn_relu_pool_bp",
             () -> {
@@ -335,7 +356,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         if (pb.poolBp != null) {
           pb.poolBp.exec();
         }
-        if (b == 0 && localGradient != null) {
+        if (b == localIndex && localGradient != null) {
           // the local map is this block's ReLU output: its gradient joins the pooling's
           pb.dAct.addi(layout.nhwc ? localGradient : localGradient.permute(0, 3, 1, 2));
         }
