@@ -216,6 +216,14 @@ public final class ClusterMain {
     long deadlineMs;
 
     @Option(
+        names = "--worker-wait-ms",
+        defaultValue = "300000",
+        description =
+            "when every worker is lost mid-run, how long to wait for one to register before the"
+                + " run fails (0 = fail at once; default: ${DEFAULT-VALUE})")
+    long workerWaitMs;
+
+    @Option(
         names = "--run-id",
         description =
             "run id (default: the one stored in checkpoint-dir by an earlier start, else random)")
@@ -256,6 +264,7 @@ public final class ClusterMain {
       CoordinatorOptions options =
           CoordinatorOptions.of(runId(runId, config.checkpointDir()), workers, m)
               .withDeadlineMs(deadlineMs)
+              .withWorkerWaitMs(workerWaitMs)
               .withNormBound(new NormBound(normRatio, normWarmup, NormBound.DEFAULT.window()));
       DashboardAccess access = dashboard.access();
       NativeMemory.boundGarbage(); // ND4J's periodic collection, as in one process (#13)

@@ -14,6 +14,9 @@ import org.relreason.protocol.v1.ShardingMode;
  * @param heartbeatTimeoutMs a worker silent for this long is evicted
  * @param recordGradients keep every step's aggregated gradient in the result (tests)
  * @param normBound shards whose gradient norm is far outside the run's recent range are refused
+ * @param workerWaitMs when no live worker is left for a shard, how long the step waits for one to
+ *     (re)register before the run fails (0: fail at once); a worker that registers meanwhile is
+ *     admitted at once and takes over the step's missing shards
  */
 public record CoordinatorOptions(
     String runId,
@@ -23,9 +26,13 @@ public record CoordinatorOptions(
     int heartbeatIntervalMs,
     int heartbeatTimeoutMs,
     boolean recordGradients,
-    NormBound normBound) {
+    NormBound normBound,
+    long workerWaitMs) {
   public CoordinatorOptions {
     java.util.Objects.requireNonNull(normBound, "normBound");
+    if (workerWaitMs < 0) {
+      throw new IllegalArgumentException("worker wait must be >= 0 ms, got " + workerWaitMs);
+    }
     if (workers < 1) {
       throw new IllegalArgumentException("workers must be at least 1, got " + workers);
     }
@@ -60,7 +67,8 @@ public record CoordinatorOptions(
         heartbeatIntervalMs,
         heartbeatTimeoutMs,
         recordGradients,
-        NormBound.DEFAULT);
+        NormBound.DEFAULT,
+        0);
   }
 
   /** Defaults: a 60 s deadline, heartbeats every second, eviction after 10 s of silence. */
@@ -78,13 +86,36 @@ public record CoordinatorOptions(
         heartbeatIntervalMs,
         heartbeatTimeoutMs,
         recordGradients,
-        normBound);
+        normBound,
+        workerWaitMs);
   }
 
   /** The same options, keeping every step's gradient. */
   public CoordinatorOptions recordingGradients() {
     return new CoordinatorOptions(
-        runId, workers, mode, deadlineMs, heartbeatIntervalMs, heartbeatTimeoutMs, true, normBound);
+        runId,
+        workers,
+        mode,
+        deadlineMs,
+        heartbeatIntervalMs,
+        heartbeatTimeoutMs,
+        true,
+        normBound,
+        workerWaitMs);
+  }
+
+  /** The same options with another wait for a worker when none is left ({@link #workerWaitMs}). */
+  public CoordinatorOptions withWorkerWaitMs(long ms) {
+    return new CoordinatorOptions(
+        runId,
+        workers,
+        mode,
+        deadlineMs,
+        heartbeatIntervalMs,
+        heartbeatTimeoutMs,
+        recordGradients,
+        normBound,
+        ms);
   }
 
   /** The same options with another gradient norm bound. */
@@ -97,6 +128,7 @@ public record CoordinatorOptions(
         heartbeatIntervalMs,
         heartbeatTimeoutMs,
         recordGradients,
-        b);
+        b,
+        workerWaitMs);
   }
 }

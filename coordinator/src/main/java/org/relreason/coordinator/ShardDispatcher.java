@@ -51,6 +51,11 @@ final class ShardDispatcher {
     }
   }
 
+  /** How often a shard without a worker looks for one that registered. */
+  static final long WAIT_POLL_MS = 250;
+
+  private boolean waiting;
+
   private final CoordinatorOptions options;
   private final Membership members;
   private final Counters counters;
@@ -193,8 +198,22 @@ final class ShardDispatcher {
 
   /** One shard, retried on other live workers until one returns an acceptable result. */
   private Future<Accepted> compute(StepRound st, Shard shard, String preferred, Set<String> tried) {
+    return compute(st, shard, preferred, tried, -1);
+  }
+
+  /**
+   * As above; {@code waitUntil} is the clock time (ms) until which the shard waits for a worker
+   * when none is left, or -1 before it started waiting.
+   */
+  private Future<Accepted> compute(
+      StepRound st, Shard shard, String preferred, Set<String> tried, long waitUntil) {
     String worker = members.pick(shard, preferred, tried);
     if (worker == null) {
+      long now = System.currentTimeMillis();
+      long until = waitUntil >= 0 ? waitUntil : now + options.workerWaitMs();
+      if (now < until) {
+        return awaitWorker(st, shard, tried, until);
+      }
       return Future.failedFuture(
           new IllegalStateException(
               "step "
@@ -203,6 +222,9 @@ final class ShardDispatcher {
                   + shard.id()
                   + " (tried "
                   + tried
+                  + (options.workerWaitMs() > 0
+                      ? "; none registered within " + options.workerWaitMs() + " ms"
+                      : "")
                   + ")"));
     }
     return attempt(st, shard, worker)
@@ -220,8 +242,48 @@ final class ShardDispatcher {
                   shard.id(),
                   worker,
                   e.getMessage());
-              return compute(st, shard, null, tried);
+              return compute(st, shard, null, tried, waitUntil);
             });
+  }
+
+  /**
+   * No live worker is left for {@code shard}: the run waits (state WAITING on the dashboard and in
+   * {@code relreason_waiting_for_workers}) until a worker registers, admits it at once (not at the
+   * next step boundary) and gives it the shard; every worker that registers again is tried afresh.
+   * Past {@code until} the shard fails, and with it the step.
+   */
+  private Future<Accepted> awaitWorker(StepRound st, Shard shard, Set<String> tried, long until) {
+    if (!waiting) {
+      waiting = true;
+      observer.onRunState(RunObserver.RunState.WAITING);
+      LOG.warn(
+          "step {}: no live worker left for shard {}; waiting up to {} ms for one to register",
+          st.step,
+          shard.id(),
+          until - System.currentTimeMillis());
+    }
+    Promise<Accepted> p = Promise.promise();
+    workers.after(
+        WAIT_POLL_MS,
+        () -> {
+          members.admitJoining(System.currentTimeMillis());
+          if (members.live().stream().anyMatch(w -> !tried.contains(w))) {
+            resumed();
+          } else if (!members.live().isEmpty()) {
+            tried.clear(); // a worker that registered again may take the shard it failed before
+            resumed();
+          }
+          compute(st, shard, null, tried, until).onComplete(p);
+        });
+    return p.future();
+  }
+
+  private void resumed() {
+    if (waiting) {
+      waiting = false;
+      observer.onRunState(RunObserver.RunState.RUNNING);
+      LOG.info("a worker registered: the step goes on");
+    }
   }
 
   private Future<Accepted> attempt(StepRound st, Shard shard, String worker) {

@@ -76,15 +76,21 @@ class ShardDispatcherTest {
   private final List<List<String>> applied = new ArrayList<>();
 
   private ShardDispatcher dispatcher() {
+    return dispatcher(0, RunObserver.NONE);
+  }
+
+  private ShardDispatcher dispatcher(long workerWaitMs, RunObserver observer) {
     members.register("a", null, false, 0);
     members.register("b", null, false, 0);
     CoordinatorOptions options =
-        CoordinatorOptions.of("run", 2, ShardingMode.IMAGES).withDeadlineMs(1000);
+        CoordinatorOptions.of("run", 2, ShardingMode.IMAGES)
+            .withDeadlineMs(1000)
+            .withWorkerWaitMs(workerWaitMs);
     return new ShardDispatcher(
         options,
         members,
         counters,
-        RunObserver.NONE,
+        observer,
         new Wire(
             "run", new Position(new org.relreason.model.train.RunCursor(1, 1)), RunObserver.NONE),
         workers,
@@ -221,5 +227,81 @@ class ShardDispatcherTest {
     assertThat(workers.timers).isNotEmpty();
     assertThat(counters.timeouts).isZero();
     assertThat(applied).containsExactly(List.of("b", "b"));
+  }
+
+  /** Both workers' nodes leave mid-step: the shards fail over to no one and the step waits. */
+  private static void loseBoth(Membership members, ShardDispatcher d) {
+    for (String w : List.of("a", "b")) {
+      members.remove(w);
+      d.workerLost(w);
+    }
+  }
+
+  @Test
+  void withAWaitALostClusterWaitsAndAWorkerThatRegistersTakesOverTheStepsShards() {
+    workers.replies.put("a", SILENT);
+    workers.replies.put("b", SILENT);
+    List<RunObserver.RunState> states = new ArrayList<>();
+    RunObserver watching =
+        new RunObserver() {
+          @Override
+          public void onRunState(RunState s) {
+            states.add(s);
+          }
+        };
+    StepRound st = step();
+    ShardDispatcher d = dispatcher(60_000, watching);
+
+    Future<Void> done = d.run(st, accepted -> record(st, accepted));
+    loseBoth(members, d);
+    workers.fireTimers(); // nobody registered yet: the shards keep waiting
+    assertThat(done.isComplete()).isFalse();
+    assertThat(states).containsExactly(RunObserver.RunState.WAITING);
+
+    members.register("c", null, true, System.currentTimeMillis()); // joins while the step runs
+    workers.fireTimers();
+
+    assertThat(done.succeeded()).isTrue();
+    assertThat(applied).containsExactly(List.of("c", "c")); // both shards, on the newcomer
+    assertThat(members.live()).containsExactly("c");
+    assertThat(states).containsExactly(RunObserver.RunState.WAITING, RunObserver.RunState.RUNNING);
+  }
+
+  @Test
+  void aWorkerThatRegistersAgainUnderItsOldIdMayTakeTheShardItFailedBefore() {
+    workers.replies.put("a", SILENT);
+    workers.replies.put("b", SILENT);
+    StepRound st = step();
+    ShardDispatcher d = dispatcher(60_000, RunObserver.NONE);
+
+    Future<Void> done = d.run(st, accepted -> record(st, accepted));
+    loseBoth(members, d);
+    workers.replies.remove("a"); // the restarted JVM answers
+    members.register("a", null, true, System.currentTimeMillis());
+    workers.fireTimers();
+
+    assertThat(done.succeeded()).isTrue();
+    assertThat(applied).containsExactly(List.of("a", "a"));
+  }
+
+  @Test
+  void withAWaitTheStepFailsWhenNoWorkerRegistersInTime() throws InterruptedException {
+    workers.replies.put("a", SILENT);
+    workers.replies.put("b", SILENT);
+    StepRound st = step();
+    ShardDispatcher d = dispatcher(30, RunObserver.NONE);
+
+    Future<Void> done = d.run(st, accepted -> record(st, accepted));
+    loseBoth(members, d);
+    for (int i = 0; i < 1000 && !done.isComplete(); i++) {
+      Thread.sleep(2);
+      workers.fireTimers();
+    }
+
+    assertThat(done.failed()).isTrue();
+    assertThat(done.cause())
+        .hasMessageContaining("no live worker left for shard")
+        .hasMessageContaining("none registered within 30 ms");
+    assertThat(applied).isEmpty();
   }
 }

@@ -33,6 +33,7 @@ public final class CoordinatorMetrics implements RunObserver {
   private final Histogram stepDuration;
   private final Histogram phaseDuration;
   private final Gauge workersActive;
+  private final Gauge waitingForWorkers;
   private final MessageBytes bytes;
   private final Counter rejected;
   private final Counter deaths;
@@ -109,6 +110,14 @@ public final class CoordinatorMetrics implements RunObserver {
             .name("relreason_workers_active")
             .help("Workers registered with the coordinator")
             .register(registry);
+    waitingForWorkers =
+        Gauge.builder()
+            .name("relreason_waiting_for_workers")
+            .help(
+                "1 while the coordinator waits for workers (before the first step, or mid-run when"
+                    + " none is left for a shard), else 0")
+            .register(registry);
+    waitingForWorkers.set(1);
     rejected =
         Counter.builder()
             .name("relreason_messages_rejected_total")
@@ -173,6 +182,7 @@ public final class CoordinatorMetrics implements RunObserver {
   @Override
   public void onRunState(RunState s) {
     state = s;
+    waitingForWorkers.set(s == RunState.WAITING ? 1 : 0);
   }
 
   @Override
@@ -243,7 +253,7 @@ public final class CoordinatorMetrics implements RunObserver {
    * checkpoint's duration.
    */
   public TrainListener trainListener() {
-    state = RunState.RUNNING;
+    onRunState(RunState.RUNNING);
     return new TrainListener() {
       private long last = System.nanoTime();
 
