@@ -300,7 +300,6 @@ public final class CoordinatorVerticle extends VerticleBase {
             parameters,
             snapshots,
             norms,
-            schedule,
             checkpoints,
             at,
             total,

@@ -12,7 +12,6 @@ import java.util.List;
 import org.relreason.coordinator.ResultCheck.Accepted;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.train.Checkpoint;
-import org.relreason.model.train.MinibatchSchedule;
 import org.relreason.model.train.PretrainModel;
 import org.relreason.model.train.RunCursor;
 import org.relreason.model.train.StepReport;
@@ -49,7 +48,6 @@ final class StepApplier {
   private final ParameterStore parameters;
   private final Snapshots snapshots;
   private final NormBound.Recent norms;
-  private final MinibatchSchedule schedule;
   private final Checkpointer checkpoints;
   private final Position at;
   private final long total;
@@ -74,7 +72,6 @@ final class StepApplier {
       ParameterStore parameters,
       Snapshots snapshots,
       NormBound.Recent norms,
-      MinibatchSchedule schedule,
       Checkpointer checkpoints,
       Position at,
       long total,
@@ -91,7 +88,6 @@ final class StepApplier {
     this.parameters = parameters;
     this.snapshots = snapshots;
     this.norms = norms;
-    this.schedule = schedule;
     this.checkpoints = checkpoints;
     this.at = at;
     this.total = total;
