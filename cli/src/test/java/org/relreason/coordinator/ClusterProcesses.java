@@ -95,12 +95,21 @@ final class ClusterProcesses implements AutoCloseable {
         null);
   }
 
-  /** Starts {@code ClusterMain worker --id id}. */
+  /**
+   * Starts {@code ClusterMain worker --id id}, logging to {@code target/cluster-worker-<id>.log}.
+   */
   Process worker(String id, String... more) throws IOException {
+    return workerLoggingTo("worker-" + id, id, more);
+  }
+
+  /**
+   * As {@link #worker}, logging to {@code target/cluster-<log>.log} (a restart keeps the old log).
+   */
+  Process workerLoggingTo(String log, String id, String... more) throws IOException {
     // metrics off: parallel test JVMs must not all bind the default port 9401
     List<String> args = new ArrayList<>(List.of("worker", "--id", id, "--metrics-port", "0"));
     args.addAll(List.of(more));
-    return role("worker-" + id, args);
+    return role(log, args);
   }
 
   /**
