@@ -119,7 +119,21 @@ public final class WorkerVerticle extends VerticleBase {
               return Future.all(tasks.completion(), control.completion());
             })
         .compose(v -> register())
-        .onSuccess(this::startHeartbeats);
+        .onSuccess(this::startHeartbeats)
+        .onFailure(e -> releaseAfterFailedStart());
+  }
+
+  /**
+   * A failed start is not followed by {@link #stop()}, and the worker role retries with a new
+   * verticle ({@code --register-attempts}): free this one's model and executor now rather than at
+   * the next garbage collection. (Vert.x itself unregisters the consumers of a failed deployment.)
+   */
+  private void releaseAfterFailedStart() {
+    if (computer != null) {
+      computer.close();
+      computer = null;
+    }
+    executor.close();
   }
 
   /** The Vert.x cluster node id of this process, or {@code null} when not clustered. */
