@@ -3,17 +3,20 @@
 benches: Conv-4 (as ../shared/bench/pytorch_reference_step.py) and the CIFAR ResNets of
 model/.../nn/CifarResNet.java (ResNet-8/32/56: stem conv3x3(16)-BN-ReLU, three stages of basic
 blocks with 16/32/64 channels and strides 1/2/2, conv1x1-BN shortcuts where the shape changes,
-global average pooling). Per step: M images x K views -> backbone -> all view pairs (i<j),
+global average pooling) and ResNet-34 (torchvision's resnet34 without its classifier, 512
+features, on 96x96 inputs as relreason benches it for STL-10). Per step: M images x K views -> backbone -> all view pairs (i<j),
 positives cat(F_i, F_j) and negatives cat(F_i, roll(F_j, shift)) -> relation head
 (Linear(2D,256)-BN-LeakyReLU-Linear(256,1)) -> sigmoid focal loss (gamma 2, alpha 0.5) -> Adam.
 
 Prints per K the median wall time of a step and the process CPU seconds per step
-(time.process_time, all threads): the CPU figure is what a loaded, shared machine disturbs least.
+(time.process_time, all threads): the CPU figure is what a loaded, shared machine disturbs least;
+and the process's peak resident memory (peak_rss_mb, getrusage's ru_maxrss).
 
 Usage:
   python3 bench/pytorch_step.py --backbone resnet32 --k 4 --m 64 --steps 5 --threads 2
 """
 import argparse
+import resource
 import statistics
 import time
 
@@ -62,8 +65,18 @@ def cifar_resnet(blocks):
     return nn.Sequential(*layers), 64
 
 
+def resnet34():
+    import torchvision
+
+    net = torchvision.models.resnet34()
+    net.fc = nn.Identity()
+    return net, 512
+
+
 BACKBONES = {"conv4": conv4, "resnet8": lambda: cifar_resnet(1),
-             "resnet32": lambda: cifar_resnet(5), "resnet56": lambda: cifar_resnet(9)}
+             "resnet32": lambda: cifar_resnet(5), "resnet56": lambda: cifar_resnet(9),
+             "resnet34": resnet34}
+SIDE = {"resnet34": 96}  # input side in pixels; 32 for the others
 
 
 def head(feat):
@@ -97,7 +110,8 @@ def time_steps(name, k, m, steps, warmup):
     backbone, feat = BACKBONES[name]()
     rel = head(feat)
     opt = torch.optim.Adam(list(backbone.parameters()) + list(rel.parameters()), lr=1e-3)
-    images = torch.randn(k * m, 3, 32, 32)
+    side = SIDE.get(name, 32)
+    images = torch.randn(k * m, 3, side, side)
 
     def step():
         opt.zero_grad(set_to_none=True)
@@ -133,7 +147,9 @@ def main():
     for k in args.k:
         wall, best, cpu = time_steps(args.backbone, k, args.m, args.steps, args.warmup)
         print(f"pytorch backbone={args.backbone} K={k} M={args.m} views_per_s={args.m * k / wall:.1f}"
-              f" step_s={wall:.4f} min_step_s={best:.4f} cpu_s_per_step={cpu:.4f}", flush=True)
+              f" step_s={wall:.4f} min_step_s={best:.4f} cpu_s_per_step={cpu:.4f}"
+              f" peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}",
+              flush=True)
 
 
 if __name__ == "__main__":
