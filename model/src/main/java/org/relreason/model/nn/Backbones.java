@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.relreason.model.nn.fast.FastCifarResNet;
 import org.relreason.model.nn.fast.FastConv4Backbone;
+import org.relreason.model.nn.fast.FastResNet;
 
 /** Builds the backbones of {@link BackboneKind}. */
 public final class Backbones {
@@ -39,30 +39,30 @@ public final class Backbones {
   }
 
   /**
-   * Like {@link #build}, but Conv-4 runs on {@link FastConv4Backbone} and the CIFAR ResNets on
-   * {@link FastCifarResNet} (libnd4j's native conv, batch-norm and pooling ops and their backprop
-   * ops on preallocated buffers) instead of a DL4J graph. The parameters are those {@link #build}
-   * would give for the same seed (same flat layout, so checkpoints are interchangeable). ResNet-34
-   * falls back to {@link #build}.
+   * Like {@link #build}, but Conv-4 runs on {@link FastConv4Backbone} and the ResNets (CIFAR
+   * ResNet-8/32/56 and ResNet-34) on {@link FastResNet} (libnd4j's native conv, batch-norm and
+   * pooling ops and their backprop ops on preallocated buffers) instead of a DL4J graph. The
+   * parameters are those {@link #build} would give for the same seed (same flat layout, so
+   * checkpoints are interchangeable).
    */
   public static Backbone buildFast(BackboneSpec spec, long seed, DataType dtype) {
-    if (spec.kind() == BackboneKind.RESNET8
-        || spec.kind() == BackboneKind.RESNET32
-        || spec.kind() == BackboneKind.RESNET56) {
-      GraphBackbone reference = (GraphBackbone) CifarResNet.build(spec, seed, dtype);
-      return new FastCifarResNet(
+    FastResNet.Layout layout =
+        switch (spec.kind()) {
+          case RESNET8, RESNET32, RESNET56 -> CifarResNet.fastLayout(spec);
+          case RESNET34 -> ResNet34.fastLayout(spec);
+          case CONV4 -> null;
+        };
+    if (layout != null) {
+      GraphBackbone reference = (GraphBackbone) build(spec, seed, dtype);
+      return new FastResNet(
           spec.channels(),
           spec.height(),
           spec.widthPx(),
-          new int[] {spec.scaled(16), spec.scaled(32), spec.scaled(64)},
-          CifarResNet.blocksPerStage(spec.kind()),
+          layout,
           reference.graph().paramTable(),
           reference.params(),
           reference.statisticsMask(),
           dtype);
-    }
-    if (spec.kind() != BackboneKind.CONV4) {
-      return build(spec, seed, dtype);
     }
     Backbone reference = conv4(spec, seed, dtype);
     FastConv4Backbone fast =

@@ -2,6 +2,7 @@ package org.relreason.model.nn;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.relreason.model.nn.fast.FastResNet;
 
 /**
  * The CIFAR ResNets of He et al. 2016 (Sec. 4.2), as in the relational-reasoning code: stem
@@ -24,6 +25,17 @@ public final class CifarResNet {
       case RESNET56 -> 9;
       default -> throw new IllegalArgumentException(kind.id() + " is not a CIFAR ResNet");
     };
+  }
+
+  /** The same network's layout for {@link org.relreason.model.nn.fast.FastResNet}. */
+  static FastResNet.Layout fastLayout(BackboneSpec spec) {
+    int[] channels = new int[CHANNELS.length];
+    int[] blocks = new int[CHANNELS.length];
+    for (int s = 0; s < CHANNELS.length; s++) {
+      channels[s] = spec.scaled(CHANNELS[s]);
+      blocks[s] = blocksPerStage(spec.kind());
+    }
+    return new FastResNet.Layout(3, 1, false, channels, blocks, STRIDES);
   }
 
   /** Builds and initialises the network; features {@code [N, 64 x width]}. */

@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.relreason.model.nn.fast.FastResNet;
 
 /**
  * ResNet-34 in the ImageNet layout (He et al. 2016, Table 1; torchvision's {@code resnet34} without
@@ -20,8 +21,19 @@ public final class ResNet34 {
   private static final int[] BLOCKS = {3, 4, 6, 3};
   private static final int[] CHANNELS = {64, 128, 256, 512};
   private static final int[] STRIDES = {1, 2, 2, 2};
+  private static final int STEM_KERNEL = 7;
+  private static final int STEM_STRIDE = 2;
 
   private ResNet34() {}
+
+  /** The same network's layout for {@link FastResNet}. */
+  static FastResNet.Layout fastLayout(BackboneSpec spec) {
+    int[] channels = new int[CHANNELS.length];
+    for (int s = 0; s < CHANNELS.length; s++) {
+      channels[s] = spec.scaled(CHANNELS[s]);
+    }
+    return new FastResNet.Layout(STEM_KERNEL, STEM_STRIDE, true, channels, BLOCKS, STRIDES);
+  }
 
   /** Builds and initialises the network; features {@code [N, 512 x width]}. */
   public static Backbone build(BackboneSpec spec, long seed, DataType dtype) {
@@ -38,7 +50,8 @@ public final class ResNet34 {
     }
     GraphBuilder g = Backbones.graph(spec, seed, dtype);
     int in = spec.scaled(CHANNELS[0]);
-    String bn = BasicBlock.convBn(g, "stem", "", "input", in, 7, 2, 3);
+    String bn =
+        BasicBlock.convBn(g, "stem", "", "input", in, STEM_KERNEL, STEM_STRIDE, STEM_KERNEL / 2);
     g.addLayer("stem_relu", BasicBlock.relu(), bn);
     g.addLayer(
         "stem_pool",

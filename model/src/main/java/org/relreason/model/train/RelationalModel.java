@@ -122,11 +122,11 @@ public final class RelationalModel extends FlatModel {
 
   /**
    * The model a configuration trains, for images of the given geometry, initialised from the
-   * config's seed (so a random-weights baseline and a fresh run start from the same weights).
-   * Conv-4 runs on the fast native-op backbone ({@link Backbones#buildFast}); its parameters, their
-   * layout and initialisation are those of the Deeplearning4j graph, which stays the reference
-   * implementation in the tests. Every trainer (single process, worker, evaluation) builds its
-   * model here, so they cannot drift apart.
+   * config's seed (so a random-weights baseline and a fresh run start from the same weights). The
+   * backbone runs on its fast native-op implementation ({@link Backbones#buildFast}); its
+   * parameters, their layout and initialisation are those of the Deeplearning4j graph, which stays
+   * the reference implementation in the tests. Every trainer (single process, worker, evaluation)
+   * builds its model here, so they cannot drift apart.
    */
   public static RelationalModel fromConfig(
       TrainConfig config, int channels, int height, int width) {

@@ -11,10 +11,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.KeepsDataTypes;
-import org.relreason.model.nn.fast.FastCifarResNet;
+import org.relreason.model.nn.fast.FastResNet;
 
 /**
- * The fast CIFAR ResNet ({@link FastCifarResNet}, from {@link Backbones#buildFast}) against the
+ * The fast CIFAR ResNet ({@link FastResNet}, from {@link Backbones#buildFast}) against the
  * Deeplearning4j graph of {@link CifarResNet} on the same flat parameters (random running
  * statistics) and inputs: features in training and inference mode and the whole flat gradient,
  * including the batch-norm statistic deltas, to rounding in double; the parameter layout is the
@@ -31,7 +31,7 @@ class FastCifarResNetTest {
     BackboneSpec spec = new BackboneSpec(kind, 0.5, 3, 16, 16);
     Backbone fast = Backbones.buildFast(spec, 42, DataType.DOUBLE);
     GraphBackbone ref = (GraphBackbone) Backbones.build(spec, 42, DataType.DOUBLE);
-    assertThat(fast).isInstanceOf(FastCifarResNet.class);
+    assertThat(fast).isInstanceOf(FastResNet.class);
     assertThat(fast.params().equals(ref.params().reshape(fast.params().shape()))).isTrue();
     randomiseStatistics(ref);
     fast.params().assign(ref.params());

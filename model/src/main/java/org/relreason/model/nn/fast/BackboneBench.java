@@ -13,17 +13,19 @@ import org.relreason.model.nn.BackboneSpec;
 import org.relreason.model.nn.Backbones;
 
 /**
- * Times the Conv-4 backbone's training forward and backward (the relation head is not included),
- * fast path against the Deeplearning4j graph, back to back in one JVM, and prints one line per
- * setting plus an op-level profile of the fast path:
+ * Times a backbone's training forward and backward (the relation head is not included), fast path
+ * ({@link org.relreason.model.nn.Backbones#buildFast}) against the Deeplearning4j graph, back to
+ * back in one JVM, and prints one line per setting plus an op-level profile of the fast path:
  *
  * <pre>
  * bench backbone=conv4 impl=fast K=4 M=64 layout=NCHW_OIHW threads=2 fwd_s=... bwd_s=... views_per_s=...
  * </pre>
  *
- * <p>Options (all optional): {@code --k 2,4,8,16 --m 64 --threads 2 --reps 7 --impl fast,dl4j
- * --layout NCHW_OIHW[,NHWC_HWIO...] --profile-k 4 --size 32}. Set {@code OMP_NUM_THREADS} to the
- * same thread count: OpenMP spin-waits, and more threads than free cores collapses throughput.
+ * <p>Options (all optional): {@code --backbone conv4 --width 1 --k 2,4,8,16 --m 64 --threads 2
+ * --reps 7 --impl fast,dl4j --layout NCHW_OIHW[,NHWC_HWIO...] --profile-k 4 --size 32}; {@code
+ * --layout} applies to Conv-4 only (the other backbones have one layout, printed as {@code -}). Set
+ * {@code OMP_NUM_THREADS} to the same thread count: OpenMP spin-waits, and more threads than free
+ * cores collapses throughput.
  */
 public final class BackboneBench {
   private static final int PROFILE_STEPS = 5;
@@ -31,6 +33,8 @@ public final class BackboneBench {
   private BackboneBench() {}
 
   public static void main(String[] args) {
+    BackboneKind kind = BackboneKind.CONV4;
+    double width = 1.0;
     int[] ks = {2, 4, 8, 16};
     int m = 64;
     int threads = 2;
@@ -42,6 +46,8 @@ public final class BackboneBench {
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
+        case "--backbone" -> kind = BackboneKind.parse(v);
+        case "--width" -> width = Double.parseDouble(v);
         case "--k" -> ks = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
         case "--m" -> m = Integer.parseInt(v);
         case "--threads" -> threads = Integer.parseInt(v);
@@ -62,14 +68,16 @@ public final class BackboneBench {
         Nd4j.getBackend().getClass().getSimpleName(),
         System.getenv("OMP_NUM_THREADS"),
         threads);
-    BackboneSpec spec = new BackboneSpec(BackboneKind.CONV4, 1.0, 3, size, size);
+    BackboneSpec spec = new BackboneSpec(kind, width, 3, size, size);
     for (int k : ks) {
       // Every setting of this K is timed round-robin, one step each per round, so that the load
       // of other processes on the shared cores hits all of them alike.
       List<Setting> settings = new ArrayList<>();
       for (String impl : impls) {
         for (FastConv4Backbone.Layout layout :
-            impl.startsWith("fast") ? layouts : List.of(layouts.get(0))) {
+            impl.startsWith("fast") && kind == BackboneKind.CONV4
+                ? layouts
+                : List.of(layouts.get(0))) {
           settings.add(new Setting(impl, layout, build(impl, spec, layout), k * m, spec));
         }
       }
@@ -87,12 +95,13 @@ public final class BackboneBench {
         }
         System.out.printf(
             Locale.ROOT,
-            "bench backbone=conv4 impl=%s K=%d M=%d layout=%s threads=%d fwd_s=%.4f bwd_s=%.4f"
+            "bench backbone=%s impl=%s K=%d M=%d layout=%s threads=%d fwd_s=%.4f bwd_s=%.4f"
                 + " views_per_s=%.0f min_step_s=%.4f%n",
+            kind.id(),
             st.impl,
             k,
             m,
-            st.impl.startsWith("fast") ? st.layout : "dl4j",
+            !st.impl.startsWith("fast") ? "dl4j" : kind == BackboneKind.CONV4 ? st.layout : "-",
             threads,
             f,
             b,
@@ -109,9 +118,10 @@ public final class BackboneBench {
             OpTimes.enable(false);
             System.out.printf(
                 Locale.ROOT,
-                "# op profile, %s %s K=%d, %d steps:%n",
+                "# op profile, %s %s %s K=%d, %d steps:%n",
+                kind.id(),
                 st.impl,
-                st.layout,
+                kind == BackboneKind.CONV4 ? st.layout : "-",
                 k,
                 PROFILE_STEPS);
             System.out.print(OpTimes.report());
@@ -156,6 +166,12 @@ public final class BackboneBench {
   private static Backbone build(String impl, BackboneSpec spec, FastConv4Backbone.Layout layout) {
     if (impl.equals("dl4j")) {
       return Backbones.build(spec, 1, DataType.FLOAT);
+    }
+    if (spec.kind() != BackboneKind.CONV4) {
+      if (!impl.equals("fast")) {
+        throw new IllegalArgumentException(impl + " is a Conv-4 variant; use fast or dl4j");
+      }
+      return Backbones.buildFast(spec, 1, DataType.FLOAT);
     }
     // "fast-nativebn": libnd4j's batchnorm_bp instead of the row-reduction one (NHWC layouts only)
     boolean matrixBn = layout.name().startsWith("NHWC") && !impl.equals("fast-nativebn");

@@ -3,60 +3,95 @@ package org.relreason.model.nn.fast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The weight gradient of a 3x3, stride 1, padding 1 conv applied to the images (the first layer of
- * a backbone), without the gradient of the images, which nobody needs: one GEMM on an explicit
- * im2col matrix, {@code gW[o, (i, ky, kx)] = sum over (n, y, x) of xpad[i, n, y + ky, x + kx]
- * dConv[(n, y, x), o]}.
+ * The weight gradient of a k x k conv with stride s and zero padding p applied to the images (the
+ * first layer of a backbone), without the gradient of the images, which nobody needs: one GEMM on
+ * an explicit im2col matrix, {@code gW[o, (i, ky, kx)] = sum over (n, y, x) of xpad[i, n, s y + ky,
+ * s x + kx] dConv[(n, y, x), o]}. Conv-4 and the CIFAR ResNets use it for their 3x3/1 pad-1 first
+ * conv, ResNet-34 for its 7x7/2 pad-3 stem.
  *
- * <p>The im2col matrix {@code [(i, ky, kx), (n, y, x)]} is filled by nine copies of shifted windows
- * of a zero-bordered copy of the input {@code [i, n, H + 2, W + 2]} (runs of W contiguous values,
- * since images have only a few channels), then {@code gW^T = col dConv}. libnd4j's {@code
- * conv2d_bp} took about five times as long on 3 input channels with the oneDNN natives (its weight
- * gradient kernel is slow there, and it also computes the image gradient). Written by hand from
- * ND4J array ops; works for any data type and backend.
+ * <p>The im2col matrix {@code [(i, ky, kx), (n, y, x)]} is filled by k^2 copies of shifted (and,
+ * for s > 1, strided) windows of a zero-bordered copy of the input {@code [i, n, H + 2p, W + 2p]}
+ * (runs of W contiguous values when s = 1, since images have only a few channels), then {@code gW^T
+ * = col dConv}. libnd4j's {@code conv2d_bp} took about five times as long on 3 input channels with
+ * the oneDNN natives (its weight gradient kernel is slow there, and it also computes the image
+ * gradient). Written by hand from ND4J array ops; works for any data type and backend.
  */
 final class ImageConvWeightGradient implements Runnable {
   private final INDArray inner;
   private final INDArray xCnhw;
-  private final INDArray[] from = new INDArray[9];
-  private final INDArray[] to = new INDArray[9];
+  private final INDArray[] from;
+  private final INDArray[] to;
   private final INDArray col2;
   private final INDArray dConv2;
   private final INDArray gWt;
   private final INDArray gW2;
 
+  /** The 3x3, stride 1, padding 1 case (see the other constructor). */
+  ImageConvWeightGradient(INDArray x, INDArray dConv, INDArray gW, DataType dtype) {
+    this(x, dConv, gW, 1, 1, dtype);
+  }
+
   /**
    * @param x the conv input {@code [N, H, W, C]} (NHWC), read at each run
-   * @param dConv dL/d(conv output) {@code [N, H, W, out]}, read at each run
-   * @param gW the weight gradient {@code [out, C, 3, 3]} (C order), written at each run
+   * @param dConv dL/d(conv output) {@code [N, H', W', out]}, read at each run
+   * @param gW the weight gradient {@code [out, C, k, k]} (C order), written at each run
+   * @param stride the conv's stride s (both directions)
+   * @param padding the conv's zero padding p (both sides, both directions)
    */
-  ImageConvWeightGradient(INDArray x, INDArray dConv, INDArray gW, DataType dtype) {
+  ImageConvWeightGradient(
+      INDArray x, INDArray dConv, INDArray gW, int stride, int padding, DataType dtype) {
     long n = x.size(0);
     long h = x.size(1);
     long w = x.size(2);
     long c = x.size(3);
+    long oh = dConv.size(1);
+    long ow = dConv.size(2);
     long out = dConv.size(3);
-    INDArray padded = Nd4j.create(dtype, c, n, h + 2, w + 2); // the border stays zero
+    int k = Math.toIntExact(gW.size(2));
+    if ((h + 2 * padding - k) / stride + 1 != oh || (w + 2 * padding - k) / stride + 1 != ow) {
+      throw new IllegalArgumentException(
+          "a "
+              + k
+              + "x"
+              + k
+              + "/"
+              + stride
+              + " pad-"
+              + padding
+              + " conv of "
+              + h
+              + "x"
+              + w
+              + " does not give "
+              + oh
+              + "x"
+              + ow);
+    }
+    // the border stays zero
+    INDArray padded = Nd4j.create(dtype, c, n, h + 2 * padding, w + 2 * padding);
     inner =
         padded.get(
             NDArrayIndex.all(),
             NDArrayIndex.all(),
-            NDArrayIndex.interval(1, h + 1),
-            NDArrayIndex.interval(1, w + 1));
+            NDArrayIndex.interval(padding, h + padding),
+            NDArrayIndex.interval(padding, w + padding));
     xCnhw = x.permute(3, 0, 1, 2);
-    INDArray col = Nd4j.create(dtype, c, 3, 3, n, h, w);
-    for (int t = 0; t < 9; t++) {
-      int ky = t / 3;
-      int kx = t % 3;
+    INDArray col = Nd4j.create(dtype, c, k, k, n, oh, ow);
+    from = new INDArray[k * k];
+    to = new INDArray[k * k];
+    for (int t = 0; t < k * k; t++) {
+      int ky = t / k;
+      int kx = t % k;
       from[t] =
           padded.get(
               NDArrayIndex.all(),
               NDArrayIndex.all(),
-              NDArrayIndex.interval(ky, ky + h),
-              NDArrayIndex.interval(kx, kx + w));
+              window(ky, oh, stride),
+              window(kx, ow, stride));
       to[t] =
           col.get(
               NDArrayIndex.all(),
@@ -66,10 +101,17 @@ final class ImageConvWeightGradient implements Runnable {
               NDArrayIndex.all(),
               NDArrayIndex.all());
     }
-    col2 = col.reshape('c', c * 9, n * h * w);
-    dConv2 = dConv.reshape('c', n * h * w, out);
-    gWt = Nd4j.create(dtype, c * 9, out);
-    gW2 = gW.reshape('c', out, c * 9);
+    col2 = col.reshape('c', c * k * k, n * oh * ow);
+    dConv2 = dConv.reshape('c', n * oh * ow, out);
+    gWt = Nd4j.create(dtype, c * k * k, out);
+    gW2 = gW.reshape('c', out, c * k * k);
+  }
+
+  /** Rows (or columns) {@code start, start + s, ..., start + s (count - 1)} of the padded input. */
+  private static INDArrayIndex window(long start, long count, int stride) {
+    return stride == 1
+        ? NDArrayIndex.interval(start, start + count)
+        : NDArrayIndex.interval(start, stride, start + stride * (count - 1) + 1);
   }
 
   @Override
@@ -78,7 +120,7 @@ final class ImageConvWeightGradient implements Runnable {
         "conv1_im2col",
         () -> {
           inner.assign(xCnhw);
-          for (int t = 0; t < 9; t++) {
+          for (int t = 0; t < from.length; t++) {
             to[t].assign(from[t]);
           }
         });

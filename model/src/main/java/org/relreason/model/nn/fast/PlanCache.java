@@ -7,7 +7,7 @@ import java.util.function.LongFunction;
  * The bound plans (activation buffers and ops) of the last two batch sizes a fast backbone has
  * seen, the least recently used evicted first: training and evaluation usually alternate between
  * two batch sizes, and binding a plan allocates every buffer, so keeping two avoids re-binding on
- * each switch. Shared by {@link FastConv4Backbone} and {@link FastCifarResNet}, which had identical
+ * each switch. Shared by {@link FastConv4Backbone} and {@link FastResNet}, which had identical
  * copies. {@link #clear} after the parameters move, since the ops hold views of them. Not
  * thread-safe.
  *

@@ -6,9 +6,10 @@
  * reductions and broadcasts on the NHWC activations seen as {@code [N H W, C]} matrices, the ReLU
  * backward as a sign mask, and the first conv's weight gradient as one GEMM on an im2col matrix
  * ({@link org.relreason.model.nn.fast.ImageConvWeightGradient}, no image gradient). {@link
- * org.relreason.model.nn.fast.FastCifarResNet} runs the CIFAR ResNet-8/32/56 on the same pieces
- * ({@link org.relreason.model.nn.fast.NativeBatchNorm}). Both have the DL4J graphs' flat parameter
- * layouts and statistics semantics, and are tested against them. {@link
+ * org.relreason.model.nn.fast.FastResNet} runs the CIFAR ResNet-8/32/56 and ResNet-34 on the same
+ * pieces ({@link org.relreason.model.nn.fast.NativeBatchNorm}, and {@code maxpool2d}/{@code
+ * maxpool2d_bp} for ResNet-34's pool). Both have the DL4J graphs' flat parameter layouts and
+ * statistics semantics, and are tested against them. {@link
  * org.relreason.model.nn.fast.BackboneBench} times both and prints an op-level profile ({@link
  * org.relreason.model.nn.fast.OpTimes}).
  *

@@ -16,25 +16,68 @@ import org.relreason.model.nn.Backbone;
 import org.relreason.model.nn.ParamBlock;
 
 /**
- * The CIFAR ResNets of {@code CifarResNet} (stem conv3x3 - BN - ReLU, three stages of basic blocks
- * with 16/32/64 channels and strides 1/2/2, conv1x1 - BN shortcuts where the shape changes, global
- * average pooling) on libnd4j's native ops, as {@link FastConv4Backbone} does for Conv-4: NHWC
- * activations on buffers allocated once per batch size, {@code conv2d}/{@code conv2d_bp} with
- * DL4J's {@code [out, in, kH, kW]} weights, {@link NativeBatchNorm}, ReLU backward as a sign mask,
- * the stem's weight gradient by {@link ImageConvWeightGradient} (no image gradient).
+ * The ResNets of {@code CifarResNet} and {@code ResNet34} on libnd4j's native ops, as {@link
+ * FastConv4Backbone} does for Conv-4: NHWC activations on buffers allocated once per batch size,
+ * {@code conv2d}/{@code conv2d_bp} with DL4J's {@code [out, in, kH, kW]} weights, {@link
+ * NativeBatchNorm}, ReLU backward as a sign mask, {@code maxpool2d}/{@code maxpool2d_bp} (the ops
+ * DL4J's own max-pooling layer calls) for ResNet-34's pool, the stem's weight gradient by {@link
+ * ImageConvWeightGradient} (no image gradient).
+ *
+ * <p>One {@link Layout} describes either network: a stem conv (CIFAR: 3x3/1; ImageNet: 7x7/2) - BN
+ * - ReLU, optionally a 3x3/2 pad-1 max-pool, then stages of basic blocks with the given widths,
+ * block counts and first-block strides, conv1x1 - BN shortcuts where a block changes the shape, and
+ * global average pooling.
  *
  * <p>The flat parameter vector is the Deeplearning4j graph's: the position of every layer's
  * parameters is read from the reference graph's parameter table by layer name ({@code stem_conv},
  * {@code stage2_block1_conv1}, {@code stage2_block1_shortcut_bn}, ...), so checkpoints move between
  * the two unchanged. Not thread-safe.
  */
-public final class FastCifarResNet implements Backbone {
-  private static final int[] STRIDES = {1, 2, 2};
+public final class FastResNet implements Backbone {
+  /** ResNet-34's max-pool after the stem: kernel 3, stride 2, padding 1 (He et al., Table 1). */
+  private static final int POOL_KERNEL = 3;
+
+  private static final int POOL_STRIDE = 2;
+  private static final int POOL_PADDING = 1;
+
+  /**
+   * Where the stem and the stages of a ResNet differ between the CIFAR and the ImageNet layouts.
+   *
+   * @param stemKernel the stem conv's kernel (3 or 7); its padding is {@code stemKernel / 2}
+   * @param stemStride the stem conv's stride
+   * @param stemPool whether a 3x3, stride 2, padding 1 max-pool follows the stem's ReLU
+   * @param channels stage widths, already scaled by the width multiplier; the stem has the first
+   * @param blocks basic blocks per stage
+   * @param strides the stride of each stage's first block
+   */
+  public record Layout(
+      int stemKernel,
+      int stemStride,
+      boolean stemPool,
+      int[] channels,
+      int[] blocks,
+      int[] strides) {
+    public Layout {
+      if (blocks.length != channels.length || strides.length != channels.length) {
+        throw new IllegalArgumentException(
+            channels.length
+                + " stage widths, "
+                + blocks.length
+                + " block counts and "
+                + strides.length
+                + " strides");
+      }
+      channels = channels.clone();
+      blocks = blocks.clone();
+      strides = strides.clone();
+    }
+  }
 
   private final DataType dtype;
   private final int inChannels;
   private final int height;
   private final int width;
+  private final boolean stemPool;
   private final int featureSize;
   private final long numParams;
   private final boolean[] statisticsMask;
@@ -50,19 +93,17 @@ public final class FastCifarResNet implements Backbone {
   /**
    * A ResNet with the layout of a reference graph's flat parameter vector.
    *
-   * @param channels stage widths, e.g. 16, 32, 64 (already scaled by the width multiplier)
-   * @param blocksPerStage basic blocks per stage (5 for ResNet-32)
+   * @param layout stem and stages
    * @param paramTable the reference graph's parameter table ({@code <layer>_<param>} to views of
    *     {@code flat})
    * @param flat the reference graph's flat parameter vector (its values are copied)
    * @param statisticsMask the reference graph's running-statistic positions
    */
-  public FastCifarResNet(
+  public FastResNet(
       int inChannels,
       int height,
       int width,
-      int[] channels,
-      int blocksPerStage,
+      Layout layout,
       Map<String, INDArray> paramTable,
       INDArray flat,
       boolean[] statisticsMask,
@@ -71,6 +112,8 @@ public final class FastCifarResNet implements Backbone {
     this.inChannels = inChannels;
     this.height = height;
     this.width = width;
+    this.stemPool = layout.stemPool();
+    int[] channels = layout.channels();
     this.featureSize = channels[channels.length - 1];
     this.numParams = flat.length();
     this.statisticsMask = statisticsMask.clone();
@@ -79,12 +122,19 @@ public final class FastCifarResNet implements Backbone {
       offsets.put(
           e.getKey(), new long[] {e.getValue().offset() - flat.offset(), e.getValue().length()});
     }
-    specs.add(new Spec("stem_conv", "stem_bn", inChannels, channels[0], 3, 1));
+    specs.add(
+        new Spec(
+            "stem_conv",
+            "stem_bn",
+            inChannels,
+            channels[0],
+            layout.stemKernel(),
+            layout.stemStride()));
     int in = channels[0];
     for (int s = 0; s < channels.length; s++) {
-      for (int b = 1; b <= blocksPerStage; b++) {
+      for (int b = 1; b <= layout.blocks()[s]; b++) {
         String name = "stage" + (s + 1) + "_block" + b;
-        int stride = b == 1 ? STRIDES[s] : 1;
+        int stride = b == 1 ? layout.strides()[s] : 1;
         int out = channels[s];
         specs.add(new Spec(name + "_conv1", name + "_bn1", in, out, 3, stride));
         specs.add(new Spec(name + "_conv2", name + "_bn2", out, out, 3, 1));
@@ -187,8 +237,12 @@ public final class FastCifarResNet implements Backbone {
       return (long) out * in * kernel * kernel + 4L * out;
     }
 
+    int padding() {
+      return kernel / 2;
+    }
+
     long[] convArgs() {
-      int pad = kernel / 2;
+      int pad = padding();
       // kH, kW, sH, sW, pH, pW, dH, dW, same mode, data format (1 = NHWC), weights [out,in,kH,kW]
       return new long[] {kernel, kernel, stride, stride, pad, pad, 1, 1, 0, 1, 1};
     }
@@ -230,8 +284,8 @@ public final class FastCifarResNet implements Backbone {
       this.unit = unit;
       this.x = x;
       long n = x.size(0);
-      long h = (x.size(1) + 2 * (unit.spec.kernel / 2) - unit.spec.kernel) / unit.spec.stride + 1;
-      long w = (x.size(2) + 2 * (unit.spec.kernel / 2) - unit.spec.kernel) / unit.spec.stride + 1;
+      long h = outSize(x.size(1), unit.spec.kernel, unit.spec.stride, unit.spec.padding());
+      long w = outSize(x.size(2), unit.spec.kernel, unit.spec.stride, unit.spec.padding());
       convOut = Nd4j.create(dtype, n, h, w, unit.spec.out);
       y = Nd4j.create(dtype, n, h, w, unit.spec.out);
       conv =
@@ -370,6 +424,8 @@ public final class FastCifarResNet implements Backbone {
     final INDArray input;
     final ConvBnPass stem;
     final Op stemRelu;
+    final INDArray pooled; // null without a stem pool
+    final NativeOp pool;
     final List<BlockPass> blocks = new ArrayList<>();
     final INDArray features;
     final Op gap;
@@ -381,6 +437,20 @@ public final class FastCifarResNet implements Backbone {
       stem = new ConvBnPass(units.get("stem_conv"), input);
       stemRelu = new RectifiedLinear(stem.y, stem.y, 0.0);
       INDArray x = stem.y;
+      if (stemPool) {
+        pooled =
+            Nd4j.create(
+                dtype,
+                n,
+                outSize(x.size(1), POOL_KERNEL, POOL_STRIDE, POOL_PADDING),
+                outSize(x.size(2), POOL_KERNEL, POOL_STRIDE, POOL_PADDING),
+                x.size(3));
+        pool = NativeOp.bind("maxpool2d", new INDArray[] {x}, new INDArray[] {pooled}, poolArgs());
+        x = pooled;
+      } else {
+        pooled = null;
+        pool = null;
+      }
       for (Spec sp : specs) {
         if (sp.conv.endsWith("_conv1")) {
           BlockPass b =
@@ -397,6 +467,9 @@ public final class FastCifarResNet implements Backbone {
       OpTimes.time("input_copy", () -> input.assign(images.permute(0, 2, 3, 1)));
       stem.forward(training);
       OpTimes.time("relu", () -> Nd4j.getExecutioner().exec(stemRelu));
+      if (pool != null) {
+        pool.exec();
+      }
       for (BlockPass b : blocks) {
         b.forward(training);
       }
@@ -428,20 +501,49 @@ public final class FastCifarResNet implements Backbone {
         blocks.get(i).bindBackward(dOut, scratch, "dIn" + (i % 2));
         dOut = blocks.get(i).dIn;
       }
+      Runnable poolBp = () -> {};
+      if (pool != null) {
+        INDArray dPooled = dOut;
+        dOut = Nd4j.create(dtype, stem.y.shape());
+        NativeOp bp =
+            NativeOp.bind(
+                "maxpool2d_bp",
+                new INDArray[] {stem.y, dPooled},
+                new INDArray[] {dOut},
+                poolArgs());
+        poolBp = bp::exec;
+      }
       INDArray dStem = Nd4j.create(dtype, stem.y.shape());
       INDArray dStemConv = Nd4j.create(dtype, stem.y.shape());
       Runnable stemReluBp = reluBackward(stem.y, dOut, dStem);
-      Runnable stemWeights = new ImageConvWeightGradient(input, dStemConv, stem.unit.gW, dtype);
+      Spec sp = stem.unit.spec;
+      Runnable stemWeights =
+          new ImageConvWeightGradient(
+              input, dStemConv, stem.unit.gW, sp.stride, sp.padding(), dtype);
+      Runnable poolBackward = poolBp;
       backward =
           () -> {
             gapBp.exec();
             for (int i = blocks.size() - 1; i >= 0; i--) {
               blocks.get(i).backward.run();
             }
+            poolBackward.run();
             stemReluBp.run();
             stem.bn.backward(dStem, dStemConv);
             stemWeights.run();
           };
     }
+  }
+
+  /** Output size of a conv or pool in Truncate mode, as PyTorch's: floor((in + 2p - k) / s) + 1. */
+  private static long outSize(long in, int kernel, int stride, int padding) {
+    return (in + 2L * padding - kernel) / stride + 1;
+  }
+
+  private static long[] poolArgs() {
+    // kH, kW, sH, sW, pH, pW, dH, dW, same mode, extra (unused by max), data format (1 = NHWC)
+    return new long[] {
+      POOL_KERNEL, POOL_KERNEL, POOL_STRIDE, POOL_STRIDE, POOL_PADDING, POOL_PADDING, 1, 1, 0, 0, 1
+    };
   }
 }
