@@ -93,6 +93,21 @@ public final class ClusterMain {
     int busPort;
 
     @Option(
+        names = "--bus-public-host",
+        description =
+            "event-bus host other nodes are told to connect to, when --host does not reach this"
+                + " node from them (NAT, port forwarding, a proxy; default: --host)")
+    String busPublicHost;
+
+    @Option(
+        names = "--bus-public-port",
+        defaultValue = "0",
+        description =
+            "event-bus port other nodes are told to connect to (the forwarded port; 0 = the one"
+                + " this node listens on)")
+    int busPublicPort;
+
+    @Option(
         names = "--discovery",
         defaultValue = "tcp",
         description = "how members find each other: tcp (the --members list) or kubernetes")
@@ -158,23 +173,22 @@ public final class ClusterMain {
     ClusterSettings settings() {
       ClusterSettings s =
           new ClusterSettings(
-              host,
-              members,
-              hzPort,
-              clusterName,
-              busPort,
-              ClusterSettings.Discovery.parse(discovery),
-              k8sServiceDns,
-              ClusterSettings.Tls.of(tlsKeyStore, tlsTrustStore, tlsPasswordFile));
+                  host,
+                  members,
+                  hzPort,
+                  clusterName,
+                  busPort,
+                  ClusterSettings.Discovery.parse(discovery),
+                  k8sServiceDns,
+                  ClusterSettings.Tls.of(tlsKeyStore, tlsTrustStore, tlsPasswordFile))
+              .withBusPublic(busPublicHost, busPublicPort);
       if (clusterSecretFile != null) {
         return s.withSecret(ClusterSecret.read(clusterSecretFile));
       }
       if (s.bindsOffLoopback()) {
         if (!insecureCluster) {
           throw new IllegalArgumentException(
-              (s.discovery() == ClusterSettings.Discovery.KUBERNETES
-                      ? "--discovery kubernetes"
-                      : "--host " + host + " is not a loopback address and")
+              reachableBecause(s)
                   + " needs --cluster-secret-file FILE, the run secret every node shares (make"
                   + " one with: openssl rand -hex 32 > FILE; chmod 600 FILE), or"
                   + " --insecure-cluster to run without message authentication");
@@ -186,6 +200,17 @@ public final class ClusterMain {
             host);
       }
       return s;
+    }
+
+    /** What makes a node reachable from other machines, as the refusal's subject. */
+    private String reachableBecause(ClusterSettings s) {
+      if (s.discovery() == ClusterSettings.Discovery.KUBERNETES) {
+        return "--discovery kubernetes";
+      }
+      boolean hostOff = s.withBusPublic(null, 0).bindsOffLoopback();
+      return hostOff
+          ? "--host " + host + " is not a loopback address and"
+          : "--bus-public-host " + busPublicHost + " is not a loopback address and";
     }
 
     TrainConfig trainConfig() throws Exception {

@@ -99,5 +99,8 @@ class ClusterSecretTest {
     // loopback-only runs (tests, one machine) keep working without one
     assertThat(parse("--workers", "2").secret()).isNull();
     assertThat(parse("--workers", "2", "--host", "localhost").bindsOffLoopback()).isFalse();
+    // bound to loopback but advertised elsewhere: reachable through whatever forwards to it
+    assertThatThrownBy(() -> parse("--workers", "2", "--bus-public-host", "10.1.2.3"))
+        .hasMessageContaining("--bus-public-host 10.1.2.3 is not a loopback address");
   }
 }

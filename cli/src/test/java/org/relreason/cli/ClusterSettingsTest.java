@@ -81,6 +81,35 @@ class ClusterSettingsTest {
   }
 
   @Test
+  void busPublicFlagsAreWhatTheEventBusAdvertises() {
+    ClusterSettings s =
+        parse(
+            "--id",
+            "w0",
+            "--host",
+            "10.1.2.3",
+            "--bus-port",
+            "5800",
+            "--bus-public-host",
+            "203.0.113.7",
+            "--bus-public-port",
+            "15800",
+            "--insecure-cluster");
+    EventBusOptions bus = ClusterSupport.eventBusOptions(s);
+    assertThat(bus.getHost()).isEqualTo("10.1.2.3");
+    assertThat(bus.getPort()).isEqualTo(5800);
+    assertThat(bus.getClusterPublicHost()).isEqualTo("203.0.113.7");
+    assertThat(bus.getClusterPublicPort()).isEqualTo(15800);
+    assertThat(s.toString()).contains("advertised as 203.0.113.7:15800");
+    // without them the bus is advertised where it listens (the port is the guard's, set at start)
+    EventBusOptions plain = ClusterSupport.eventBusOptions(parse("--id", "w0"));
+    assertThat(plain.getClusterPublicHost()).isEqualTo("127.0.0.1");
+    assertThat(plain.getClusterPublicPort()).isEqualTo(EventBusOptions.DEFAULT_CLUSTER_PUBLIC_PORT);
+    assertThatThrownBy(() -> parse("--id", "w0", "--bus-public-port", "-1"))
+        .hasMessageContaining("--bus-public-port");
+  }
+
+  @Test
   void kubernetesWithoutServiceDnsIsRefusedNamingTheFlag() {
     assertThatThrownBy(() -> parse("--id", "w0", "--discovery", "kubernetes"))
         .hasMessageContaining("--k8s-service-dns");

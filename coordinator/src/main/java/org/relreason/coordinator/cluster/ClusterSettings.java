@@ -23,6 +23,10 @@ import java.util.Objects;
  *     relreason-hazelcast.relreason.svc.cluster.local}
  * @param tls event-bus TLS with required client certificates, or {@code null} for plain TCP
  * @param secret the run secret every message is authenticated with (HMAC), or {@code null} for none
+ * @param busPublicHost the event-bus host other nodes are told to connect to, or {@code null} for
+ *     {@code host}: behind NAT or port forwarding, the address that reaches this node
+ * @param busPublicPort the event-bus port other nodes are told to connect to, 0 for the port this
+ *     node listens on (the forwarded port behind NAT, or a proxy's)
  */
 public record ClusterSettings(
     String host,
@@ -33,9 +37,11 @@ public record ClusterSettings(
     Discovery discovery,
     String k8sServiceDns,
     Tls tls,
-    ClusterSecret secret) {
+    ClusterSecret secret,
+    String busPublicHost,
+    int busPublicPort) {
 
-  /** Without a run secret. */
+  /** Without a run secret, the event bus advertised where it listens. */
   public ClusterSettings(
       String host,
       List<String> members,
@@ -46,6 +52,31 @@ public record ClusterSettings(
       String k8sServiceDns,
       Tls tls) {
     this(host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, tls, null);
+  }
+
+  /** The event bus advertised where it listens. */
+  public ClusterSettings(
+      String host,
+      List<String> members,
+      int hazelcastPort,
+      String clusterName,
+      int busPort,
+      Discovery discovery,
+      String k8sServiceDns,
+      Tls tls,
+      ClusterSecret secret) {
+    this(
+        host,
+        members,
+        hazelcastPort,
+        clusterName,
+        busPort,
+        discovery,
+        k8sServiceDns,
+        tls,
+        secret,
+        null,
+        0);
   }
 
   /** How Hazelcast members find each other; multicast and auto-detection are never used. */
@@ -138,6 +169,13 @@ public record ClusterSettings(
     if (busPort < 0 || busPort > 65535) {
       throw new IllegalArgumentException("--bus-port must be in 0..65535, got " + busPort);
     }
+    if (busPublicPort < 0 || busPublicPort > 65535) {
+      throw new IllegalArgumentException(
+          "--bus-public-port must be in 0..65535, got " + busPublicPort);
+    }
+    if (busPublicHost != null && busPublicHost.isBlank()) {
+      throw new IllegalArgumentException("--bus-public-host must not be blank");
+    }
     if (clusterName.isBlank()) {
       throw new IllegalArgumentException("--cluster-name must not be blank");
     }
@@ -160,25 +198,74 @@ public record ClusterSettings(
   /** The same settings with event-bus TLS. */
   public ClusterSettings withTls(Tls t) {
     return new ClusterSettings(
-        host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, t, secret);
+        host,
+        members,
+        hazelcastPort,
+        clusterName,
+        busPort,
+        discovery,
+        k8sServiceDns,
+        t,
+        secret,
+        busPublicHost,
+        busPublicPort);
   }
 
   /** The same settings with every message authenticated by {@code s} (HMAC). */
   public ClusterSettings withSecret(ClusterSecret s) {
     return new ClusterSettings(
-        host, members, hazelcastPort, clusterName, busPort, discovery, k8sServiceDns, tls, s);
+        host,
+        members,
+        hazelcastPort,
+        clusterName,
+        busPort,
+        discovery,
+        k8sServiceDns,
+        tls,
+        s,
+        busPublicHost,
+        busPublicPort);
   }
 
   /**
-   * Whether the node is reachable from other machines: {@code --host} is not a loopback address, or
-   * members are found through Kubernetes. Such a node needs a run secret.
+   * The same settings with the event bus advertised at {@code publicHost} ({@code null}: {@link
+   * #host}) and {@code publicPort} (0: where it listens).
+   */
+  public ClusterSettings withBusPublic(String publicHost, int publicPort) {
+    return new ClusterSettings(
+        host,
+        members,
+        hazelcastPort,
+        clusterName,
+        busPort,
+        discovery,
+        k8sServiceDns,
+        tls,
+        secret,
+        publicHost,
+        publicPort);
+  }
+
+  /** The event-bus host other nodes connect to. */
+  public String advertisedBusHost() {
+    return busPublicHost != null ? busPublicHost : host;
+  }
+
+  /**
+   * Whether the node is reachable from other machines: {@code --host} or {@code --bus-public-host}
+   * is not a loopback address (a loopback-bound node advertised elsewhere sits behind a forwarder),
+   * or members are found through Kubernetes. Such a node needs a run secret.
    */
   public boolean bindsOffLoopback() {
-    if (discovery == Discovery.KUBERNETES) {
-      return true;
+    return discovery == Discovery.KUBERNETES || offLoopback(host) || offLoopback(busPublicHost);
+  }
+
+  private static boolean offLoopback(String address) {
+    if (address == null) {
+      return false;
     }
     try {
-      return !java.net.InetAddress.getByName(host).isLoopbackAddress();
+      return !java.net.InetAddress.getByName(address).isLoopbackAddress();
     } catch (java.net.UnknownHostException e) {
       return true; // cannot tell: assume it can be reached
     }
@@ -188,12 +275,18 @@ public record ClusterSettings(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "cluster '%s' host %s, %s, hz-port %d, bus-port %d, %s, %s",
+        "cluster '%s' host %s, %s, hz-port %d, bus-port %d%s, %s, %s",
         clusterName,
         host,
         discovery == Discovery.TCP ? "members " + members : "kubernetes dns " + k8sServiceDns,
         hazelcastPort,
         busPort,
+        busPublicHost == null && busPublicPort == 0
+            ? ""
+            : " advertised as "
+                + advertisedBusHost()
+                + ":"
+                + (busPublicPort == 0 ? "the listening port" : Integer.toString(busPublicPort)),
         tls == null ? "plain event bus" : "event-bus TLS with client certificates",
         secret == null ? "no message authentication" : "HMAC-SHA256 on every message");
   }

@@ -90,7 +90,8 @@ public final class ClusterSupport {
    * As {@link #start(ClusterSettings, WireMeter)}, with the event bus behind a {@link FrameGuard}
    * that closes connections sending a frame over {@code maxFrameBytes} and tells {@code onRefused}
    * (on the guard's thread). The guard takes the public bus port; the event bus itself listens on a
-   * free loopback port and advertises the guard's.
+   * free loopback port and advertises the guard's, or {@link ClusterSettings#busPublicPort()} when
+   * that is set.
    */
   public static Future<Vertx> start(
       ClusterSettings settings, WireMeter meter, int maxFrameBytes, Consumer<String> onRefused) {
@@ -117,7 +118,10 @@ public final class ClusterSupport {
       return Future.failedFuture(e);
     }
     int inner = freeLoopbackPort();
-    bus.setHost(LOOPBACK).setPort(inner).setClusterPublicPort(guard.port());
+    bus.setHost(LOOPBACK).setPort(inner);
+    if (settings.busPublicPort() == 0) {
+      bus.setClusterPublicPort(guard.port());
+    }
     VertxOptions options = new VertxOptions().setEventBusOptions(bus);
     VertxBuilder builder = Vertx.builder();
     if (meter != null) {
@@ -189,13 +193,19 @@ public final class ClusterSupport {
     return hz;
   }
 
-  /** The event-bus options of {@code settings}: host, port, and TLS if configured. */
+  /**
+   * The event-bus options of {@code settings}: host, port, the address advertised to other nodes,
+   * and TLS if configured.
+   */
   public static EventBusOptions eventBusOptions(ClusterSettings settings) {
     EventBusOptions bus =
         new EventBusOptions()
             .setHost(settings.host())
             .setPort(settings.busPort())
-            .setClusterPublicHost(settings.host());
+            .setClusterPublicHost(settings.advertisedBusHost());
+    if (settings.busPublicPort() != 0) {
+      bus.setClusterPublicPort(settings.busPublicPort());
+    }
     ClusterSettings.Tls tls = settings.tls();
     if (tls != null) {
       bus.setSsl(true)
