@@ -80,6 +80,9 @@ public final class WorkerVerticle extends VerticleBase {
   private long heartbeatEveryMs = 1000;
   private String runId = "";
   private long installedVersion = -1;
+  // parameters being installed (or fetched), of version pendingVersion; null when none are
+  private Future<Void> pending;
+  private long pendingVersion = -1;
   private long heartbeatTimer = -1;
   private long lastStep;
   private boolean stopping;
@@ -264,6 +267,7 @@ public final class WorkerVerticle extends VerticleBase {
             reply -> {
               rejoining = false;
               installedVersion = -1; // the new coordinator's parameters, whatever version we held
+              pending = null;
               startHeartbeats(reply);
             })
         .onFailure(
@@ -370,16 +374,37 @@ public final class WorkerVerticle extends VerticleBase {
 
   /**
    * Installs the task's parameter version unless the replica holds it already: from the task when
-   * the coordinator pushed it there, else fetched with a {@code ParameterRequest}.
+   * the coordinator pushed it there, else fetched with a {@code ParameterRequest}. A task that
+   * comes while its version is being installed waits for that install: the coordinator sends the
+   * parameters with a worker's first task of a step only, and a second shard of the step must not
+   * fetch them again (a transfer of the whole model; in a cluster, a first lookup of the parameter
+   * address, which stalls while a Hazelcast member is unreachable).
    */
   private Future<Void> ensureParams(ShardTask task) {
     long version = task.getHeader().getParamVersion();
     if (installedVersion == version) {
       return Future.succeededFuture();
     }
-    if (task.hasParams() && task.getParams().getHeader().getParamVersion() == version) {
-      return install(version, task.getParams());
+    if (pending != null && pendingVersion == version) {
+      return pending;
     }
+    Future<Void> installing =
+        task.hasParams() && task.getParams().getHeader().getParamVersion() == version
+            ? install(version, task.getParams())
+            : fetch(version);
+    pending = installing;
+    pendingVersion = version;
+    installing.onComplete(
+        ar -> {
+          if (pending == installing) {
+            pending = null;
+          }
+        });
+    return installing;
+  }
+
+  /** Fetches parameter version {@code version} with a {@code ParameterRequest}, installs it. */
+  private Future<Void> fetch(long version) {
     ParameterRequest request =
         ParameterRequest.newBuilder()
             .setHeader(Headers.of(runId, 0, version, id()))
