@@ -209,6 +209,11 @@ public final class WorkerVerticle extends VerticleBase {
     missed = 0;
     heartbeatEveryMs = Math.max(50, reply.getHeartbeatIntervalMs());
     heartbeatTimer = vertx.setPeriodic(heartbeatEveryMs, t -> sendHeartbeat());
+    // The first at once, while the coordinator has just answered: in a cluster the first send to
+    // an address looks up its subscribers in Hazelcast, and that lookup blocks while the member
+    // owning the address's partition is unreachable (another worker cut off by a partition), which
+    // would leave this worker silent and evicted for it.
+    sendHeartbeat();
     observer.onRegistered(true);
     LOG.info("worker {} joined run {} ({})", id(), runId, Device.capabilities().getDeviceName());
   }
