@@ -4,11 +4,13 @@
 #   dataset-fashion-mnist       the Fashion-MNIST tests read the real data set
 #   chromium, chromium-driver   the dashboard's browser test (Selenium, headless, no downloads)
 #   curl                        .ci/run's launch-script test reads a coordinator's /metrics
+#   iproute2, nftables          NetnsPartitionTest: workers in network namespaces (ip netns), packet
+#                               loss inside one (nft)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-common.sh
 source scripts/setup-common.sh
 
 ensure_java_maven
-ensure_packages dataset-fashion-mnist chromium chromium-driver curl
+ensure_packages dataset-fashion-mnist chromium chromium-driver curl iproute2 nftables
 exec mvn -B verify "$@"

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.relreason.coordinator.cluster.ClusterSecret;
 import org.relreason.coordinator.cluster.ClusterSettings;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
@@ -20,7 +21,8 @@ import org.relreason.model.data.Split;
  * The set-up the cross-JVM tests share: a small Fashion-MNIST run configuration, a cluster name and
  * Hazelcast port base of their own (parallel test runs on the machine must not join each other),
  * and {@code ClusterMain} role processes started with this test's class path, each logging to
- * {@code target/<name>.log}. {@link #close()} SIGKILLs whatever is still running.
+ * {@code target/<name>.log}, on loopback or {@linkplain Placement placed} elsewhere (another
+ * network namespace). {@link #close()} SIGKILLs whatever is still running.
  */
 final class ClusterProcesses implements AutoCloseable {
   static final Path FASHION =
@@ -96,6 +98,45 @@ final class ClusterProcesses implements AutoCloseable {
   }
 
   /**
+   * The settings for the coordinator's node in the test JVM when the workers are off loopback: it
+   * binds and advertises {@code host}, joins {@code members}, authenticates with {@code secret}.
+   */
+  ClusterSettings settings(String host, List<String> members, ClusterSecret secret) {
+    return new ClusterSettings(
+            host, members, hzPort, cluster, 0, ClusterSettings.Discovery.TCP, null, null)
+        .withSecret(secret);
+  }
+
+  /**
+   * Where a role process runs and how it joins: a command its {@code java} runs under (e.g. {@code
+   * ip netns exec NS}), and its {@code --host}, {@code --members} and {@code
+   * --cluster-secret-file}, each left to the role's default when null. {@link #LOOPBACK} adds
+   * nothing.
+   */
+  record Placement(List<String> prefix, String host, List<String> members, Path secretFile) {
+    static final Placement LOOPBACK = new Placement(List.of(), null, null, null);
+
+    Placement {
+      prefix = List.copyOf(prefix);
+    }
+
+    /** The role's options for this placement. */
+    List<String> args() {
+      List<String> args = new ArrayList<>();
+      if (host != null) {
+        args.addAll(List.of("--host", host));
+      }
+      if (members != null) {
+        args.addAll(List.of("--members", String.join(",", members)));
+      }
+      if (secretFile != null) {
+        args.addAll(List.of("--cluster-secret-file", secretFile.toString()));
+      }
+      return args;
+    }
+  }
+
+  /**
    * Starts {@code ClusterMain worker --id id}, logging to {@code target/cluster-worker-<id>.log}.
    */
   Process worker(String id, String... more) throws IOException {
@@ -106,10 +147,19 @@ final class ClusterProcesses implements AutoCloseable {
    * As {@link #worker}, logging to {@code target/cluster-<log>.log} (a restart keeps the old log).
    */
   Process workerLoggingTo(String log, String id, String... more) throws IOException {
+    return worker(log, id, Placement.LOOPBACK, more);
+  }
+
+  /**
+   * Starts {@code ClusterMain worker --id id} placed as {@code where} says, logging to {@code
+   * target/cluster-<log>.log}.
+   */
+  Process worker(String log, String id, Placement where, String... more) throws IOException {
     // metrics off: parallel test JVMs must not all bind the default port 9401
     List<String> args = new ArrayList<>(List.of("worker", "--id", id, "--metrics-port", "0"));
+    args.addAll(where.args());
     args.addAll(List.of(more));
-    return role(log, args);
+    return role(log, where.prefix(), args);
   }
 
   /**
@@ -128,7 +178,7 @@ final class ClusterProcesses implements AutoCloseable {
                 "--metrics-port",
                 "0"));
     args.addAll(List.of(more));
-    return role(log, args);
+    return role(log, List.of(), args);
   }
 
   /** The log file of a started process. */
@@ -136,17 +186,17 @@ final class ClusterProcesses implements AutoCloseable {
     return Path.of("target", "cluster-" + name + ".log");
   }
 
-  private Process role(String log, List<String> roleArgs) throws IOException {
+  private Process role(String log, List<String> prefix, List<String> roleArgs) throws IOException {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                cp,
-                "org.relreason.cli.ClusterMain"));
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g",
+            "-cp",
+            cp,
+            "org.relreason.cli.ClusterMain"));
     cmd.addAll(roleArgs);
     cmd.addAll(List.of("--cluster-name", cluster, "--hz-port", Integer.toString(hzPort)));
     keys.forEach((k, v) -> cmd.addAll(List.of("--set", k + "=" + v)));
