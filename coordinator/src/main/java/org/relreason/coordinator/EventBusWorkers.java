@@ -38,7 +38,8 @@ final class EventBusWorkers implements WorkerGateway {
   }
 
   @Override
-  public void after(long delayMs, Runnable action) {
-    vertx.setTimer(delayMs, t -> action.run());
+  public Runnable after(long delayMs, Runnable action) {
+    long id = vertx.setTimer(delayMs, t -> action.run());
+    return () -> vertx.cancelTimer(id);
   }
 }

@@ -371,11 +371,20 @@ final class ShardDispatcher {
 
   /**
    * Fails the attempt if its shard made no progress for a deadline. In VIEWS mode a shard whose
-   * features are in and that waits for other shards' features is not stalled.
+   * features are in and that waits for other shards' features is not stalled. The timer is
+   * cancelled when the attempt completes: a pending one would keep the step's round and its shards'
+   * gradients reachable for a whole deadline (a minute by default: hundreds of steps of a small
+   * model, or gigabytes of ResNet-34 gradients).
    */
   private void armDeadline(
       StepRound st, Shard shard, String worker, Promise<Accepted> p, long armedAt) {
-    workers.after(
+    Runnable cancel = armDeadlineTimer(st, shard, worker, p, armedAt);
+    p.future().onComplete(x -> cancel.run());
+  }
+
+  private Runnable armDeadlineTimer(
+      StepRound st, Shard shard, String worker, Promise<Accepted> p, long armedAt) {
+    return workers.after(
         options.deadlineMs(),
         () -> {
           if (p.future().isComplete()) {

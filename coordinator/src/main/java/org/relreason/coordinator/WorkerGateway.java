@@ -27,6 +27,9 @@ interface WorkerGateway {
   /** Runs {@code work} off the event loop, unordered (several shards decode at once). */
   <T> Future<T> offLoop(Callable<T> work);
 
-  /** Runs {@code action} on the event loop after {@code delayMs}. */
-  void after(long delayMs, Runnable action);
+  /**
+   * Runs {@code action} on the event loop after {@code delayMs}; running the returned handle
+   * cancels it (a pending timer keeps what its action refers to reachable).
+   */
+  Runnable after(long delayMs, Runnable action);
 }
