@@ -44,4 +44,5 @@ while ((SECONDS - start < DURATION)); do
 done
 histogram last
 echo "soak: $OUT/rss.tsv (last checkpoint: step $(last_checkpoint))"
-awk 'NR > 1 { if (!($2 in a)) a[$2] = $3; b[$2] = $3 } END { for (n in a) printf "soak: %s RSS %s MB -> %s MB\n", n, a[n], b[n] }' "$OUT/rss.tsv"
+awk -v warm="$warm" 'NR > 1 && $1 >= warm { if (!($2 in a)) { a[$2] = $3; t[$2] = $1 } b[$2] = $3; e = $1 }
+  END { for (n in a) printf "soak: %s RSS %s MB at %d s -> %s MB at %d s\n", n, a[n], t[n], b[n], e }' "$OUT/rss.tsv"
