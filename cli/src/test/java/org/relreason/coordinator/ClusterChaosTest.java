@@ -19,10 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.relreason.cli.EmbeddedRun;
 import org.relreason.coordinator.cluster.ClusterSupport;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.observe.RunObserver;
 import org.relreason.protocol.Addresses;
@@ -58,12 +56,7 @@ class ClusterChaosTest {
     try (ClusterProcesses jvms = new ClusterProcesses(STEPS, Map.of("epochs", "10"))) {
       TrainConfig config = jvms.config();
       ImageSet train = jvms.images();
-      RunResult clean =
-          EmbeddedRun.run(
-              config,
-              train,
-              Datasets.normalization("fashion-mnist"),
-              CoordinatorOptions.of("clean", 2, ShardingMode.IMAGES));
+      RunResult clean = ClusterProcesses.embedded(config, train, ShardingMode.IMAGES);
       assertThat(clean.steps()).isEqualTo(STEPS);
 
       Chaos chaos = new Chaos(jvms, plan, random);

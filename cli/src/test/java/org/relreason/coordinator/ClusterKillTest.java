@@ -10,10 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.relreason.cli.EmbeddedRun;
 import org.relreason.coordinator.cluster.ClusterSupport;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.v1.ShardTask;
@@ -66,12 +64,7 @@ class ClusterKillTest {
       throws Exception {
     TrainConfig config = jvms.config();
     ImageSet train = jvms.images();
-    RunResult clean =
-        EmbeddedRun.run(
-            config,
-            train,
-            Datasets.normalization("fashion-mnist"),
-            CoordinatorOptions.of("clean", 2, ShardingMode.IMAGES));
+    RunResult clean = ClusterProcesses.embedded(config, train, ShardingMode.IMAGES);
     List<Process> workers = new ArrayList<>();
     Vertx vertx = ClusterSupport.start(jvms.settings()).await();
     try {
@@ -113,12 +106,7 @@ class ClusterKillTest {
     try (ClusterProcesses jvms = new ClusterProcesses(3, Map.of())) {
       TrainConfig config = jvms.config();
       ImageSet train = jvms.images();
-      RunResult embedded =
-          EmbeddedRun.run(
-              config,
-              train,
-              Datasets.normalization("fashion-mnist"),
-              CoordinatorOptions.of("embedded", 2, ShardingMode.VIEWS));
+      RunResult embedded = ClusterProcesses.embedded(config, train, ShardingMode.VIEWS);
       Vertx vertx = ClusterSupport.start(jvms.settings()).await();
       try {
         CoordinatorVerticle coordinator =

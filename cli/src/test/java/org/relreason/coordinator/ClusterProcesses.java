@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.relreason.cli.EmbeddedRun;
 import org.relreason.coordinator.cluster.ClusterSecret;
 import org.relreason.coordinator.cluster.ClusterSettings;
 import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Split;
+import org.relreason.protocol.v1.ShardingMode;
 
 /**
  * The set-up the cross-JVM tests share: a small Fashion-MNIST run configuration, a cluster name and
@@ -82,6 +84,18 @@ final class ClusterProcesses implements AutoCloseable {
 
   ImageSet images() throws IOException {
     return Datasets.load("fashion-mnist", FASHION, Split.TRAIN).head(96);
+  }
+
+  /**
+   * The reference the cross-JVM runs must equal: {@code config} on {@code train} as an embedded
+   * parameter server in this JVM, with 2 workers sharding by {@code mode}.
+   */
+  static RunResult embedded(TrainConfig config, ImageSet train, ShardingMode mode) {
+    return EmbeddedRun.run(
+        config,
+        train,
+        Datasets.normalization("fashion-mnist"),
+        CoordinatorOptions.of("embedded", 2, mode));
   }
 
   /** The loopback settings for a node of this test's cluster in the test JVM. */

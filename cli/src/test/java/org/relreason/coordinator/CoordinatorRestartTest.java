@@ -12,9 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.relreason.cli.EmbeddedRun;
 import org.relreason.model.config.TrainConfig;
-import org.relreason.model.data.Datasets;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.protocol.v1.ShardingMode;
@@ -40,11 +38,7 @@ class CoordinatorRestartTest {
       cleanKeys.remove("checkpoint-dir");
       cleanKeys.remove("checkpoint-every");
       RunResult clean =
-          EmbeddedRun.run(
-              TrainConfig.of(cleanKeys),
-              jvms.images(),
-              Datasets.normalization("fashion-mnist"),
-              CoordinatorOptions.of("clean", 2, ShardingMode.IMAGES));
+          ClusterProcesses.embedded(TrainConfig.of(cleanKeys), jvms.images(), ShardingMode.IMAGES);
       assertThat(clean.steps()).isEqualTo(STEPS);
 
       CheckpointStore store = new CheckpointStore(ckpt, 3);

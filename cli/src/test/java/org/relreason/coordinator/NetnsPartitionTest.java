@@ -31,13 +31,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.relreason.cli.EmbeddedRun;
 import org.relreason.coordinator.BridgedNamespaces.Host;
 import org.relreason.coordinator.ClusterProcesses.Placement;
 import org.relreason.coordinator.cluster.ClusterSecret;
 import org.relreason.coordinator.cluster.ClusterSettings;
 import org.relreason.coordinator.cluster.ClusterSupport;
-import org.relreason.model.data.Datasets;
 import org.relreason.model.data.ImageSet;
 import org.relreason.protocol.Addresses;
 import org.relreason.protocol.v1.ShardTask;
@@ -144,12 +142,7 @@ class NetnsPartitionTest {
   private static void embed(int steps) throws IOException {
     try (ClusterProcesses shape = new ClusterProcesses(steps, epochsFor(steps))) {
       train = shape.images();
-      RunResult r =
-          EmbeddedRun.run(
-              shape.config(),
-              train,
-              Datasets.normalization("fashion-mnist"),
-              CoordinatorOptions.of("embedded", 2, ShardingMode.IMAGES));
+      RunResult r = ClusterProcesses.embedded(shape.config(), train, ShardingMode.IMAGES);
       System.out.printf(
           "embedded: %d steps in %.1f s, median step %.0f ms%n",
           steps, r.seconds(), r.medianStepMillis());

@@ -123,20 +123,22 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .compose(v -> register())
         .onSuccess(this::startHeartbeats)
-        .onFailure(e -> releaseAfterFailedStart());
+        // A failed start is not followed by stop(), and the worker role retries with a new
+        // verticle (--register-attempts): free this one's model and executor now rather than at
+        // the next garbage collection. (Vert.x itself unregisters a failed deployment's consumers.)
+        .onFailure(e -> release());
   }
 
-  /**
-   * A failed start is not followed by {@link #stop()}, and the worker role retries with a new
-   * verticle ({@code --register-attempts}): free this one's model and executor now rather than at
-   * the next garbage collection. (Vert.x itself unregisters the consumers of a failed deployment.)
-   */
-  private void releaseAfterFailedStart() {
-    if (computer != null) {
-      computer.close();
-      computer = null;
-    }
-    executor.close();
+  /** Closes the executor, then the model (native memory): after a failed start, and in stop(). */
+  private Future<Void> release() {
+    return (executor == null ? Future.<Void>succeededFuture() : executor.close())
+        .onComplete(
+            v -> {
+              if (computer != null) {
+                computer.close();
+                computer = null;
+              }
+            });
   }
 
   /** The Vert.x cluster node id of this process, or {@code null} when not clustered. */
@@ -573,13 +575,6 @@ public final class WorkerVerticle extends VerticleBase {
         tasks == null
             ? Future.succeededFuture()
             : Future.all(tasks.unregister(), control.unregister()).mapEmpty();
-    return closed
-        .compose(v -> executor == null ? Future.succeededFuture() : executor.close())
-        .onComplete(
-            v -> {
-              if (computer != null) {
-                computer.close();
-              }
-            });
+    return closed.eventually(() -> release());
   }
 }

@@ -54,22 +54,17 @@ final class ImageConvWeightGradient implements Runnable {
     int k = Math.toIntExact(gW.size(2));
     if ((h + 2 * padding - k) / stride + 1 != oh || (w + 2 * padding - k) / stride + 1 != ow) {
       throw new IllegalArgumentException(
-          "a "
-              + k
-              + "x"
-              + k
-              + "/"
-              + stride
-              + " pad-"
-              + padding
-              + " conv of "
-              + h
-              + "x"
-              + w
-              + " does not give "
-              + oh
-              + "x"
-              + ow);
+          String.format(
+              java.util.Locale.ROOT,
+              "a %dx%d/%d pad-%d conv of %dx%d does not give %dx%d",
+              k,
+              k,
+              stride,
+              padding,
+              h,
+              w,
+              oh,
+              ow));
     }
     // the border stays zero
     INDArray padded = Nd4j.create(dtype, c, n, h + 2 * padding, w + 2 * padding);
