@@ -249,10 +249,9 @@ public final class Adam implements Optimizer {
               + gradient.length
               + " gradients");
     }
-    for (int i = 0; i < gradient.length; i++) {
-      if (!Float.isFinite(gradient[i])) { // checked before anything changes
-        throw new IllegalArgumentException("gradient[" + i + "] is " + gradient[i]);
-      }
+    int bad = firstNonFinite(gradient); // checked before anything changes
+    if (bad >= 0) {
+      throw new IllegalArgumentException("gradient[" + bad + "] is " + gradient[bad]);
     }
     double factor = schedule.factor(t) * rateFactor;
     double lr = learningRate * factor;
@@ -261,7 +260,22 @@ public final class Adam implements Optimizer {
     t++;
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    for (int i = 0; i < params.length; i++) {
+    inChunks(
+        params.length, (from, to) -> update(params, gradient, from, to, lr, lr2, decay, c1, c2));
+  }
+
+  /** The update of positions {@code [from, to)}: each depends only on its own entries. */
+  private void update(
+      float[] params,
+      float[] gradient,
+      int from,
+      int to,
+      double lr,
+      double lr2,
+      float decay,
+      double c1,
+      double c2) {
+    for (int i = from; i < to; i++) {
       float g = gradient[i];
       if (statistics[i]) {
         params[i] -= g;
@@ -314,6 +328,50 @@ public final class Adam implements Optimizer {
       vd[i] = beta2 * vd[i] + (1 - beta2) * g * g;
       params[i] -= lr * (md[i] / c1) / (Math.sqrt(vd[i] / c2) + epsilon);
     }
+  }
+
+  /** Vectors from this length on are updated in parallel chunks (ResNet-34: 21.6 M entries). */
+  static final int PARALLEL_FROM = 1 << 20;
+
+  private static final int CHUNK = 1 << 16;
+
+  /** A range {@code [from, to)} of positions. */
+  private interface Range {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, length)}: in one call below {@link #PARALLEL_FROM}, else in
+   * chunks of 65,536 on the common fork-join pool. Every position's arithmetic is the same either
+   * way, so the result is bit-identical to the sequential loop.
+   */
+  private static void inChunks(int length, Range body) {
+    if (length < PARALLEL_FROM) {
+      body.run(0, length);
+      return;
+    }
+    int chunks = (length + CHUNK - 1) / CHUNK;
+    java.util.stream.IntStream.range(0, chunks)
+        .parallel()
+        .forEach(c -> body.run(c * CHUNK, Math.min(length, (c + 1) * CHUNK)));
+  }
+
+  /** The first index of a NaN or infinite value, or -1. */
+  private static int firstNonFinite(float[] g) {
+    int[] first = {Integer.MAX_VALUE};
+    inChunks(
+        g.length,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            if (!Float.isFinite(g[i])) {
+              synchronized (first) {
+                first[0] = Math.min(first[0], i);
+              }
+              return;
+            }
+          }
+        });
+    return first[0] == Integer.MAX_VALUE ? -1 : first[0];
   }
 
   /** The optimizer state, for checkpoints. */

@@ -115,4 +115,65 @@ class AdamTest {
             () -> new Adam(1, 1e-3, new boolean[1]).step(new double[1], new double[1]))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void aLargeVectorUpdatedInParallelChunksEqualsTheSequentialLoopBitForBit() {
+    int n = Adam.PARALLEL_FROM + 70_001; // above the threshold, not a multiple of the chunk
+    int half = n / 2; // each half alone is below it: the sequential loop
+    int headFrom = n - 100_000;
+    java.util.Random r = new java.util.Random(9);
+    boolean[] mask = new boolean[n];
+    float[] params = new float[n];
+    for (int i = 0; i < n; i++) {
+      mask[i] = i % 97 == 0;
+      params[i] = (float) r.nextGaussian();
+    }
+    Adam whole = Adam.forFineTuning(n, headFrom, mask, 1e-3, 1e-4, 1e-5);
+    Adam first =
+        Adam.forFineTuning(
+            half, half, java.util.Arrays.copyOfRange(mask, 0, half), 1e-3, 1e-4, 1e-5);
+    Adam second =
+        Adam.forFineTuning(
+            n - half,
+            headFrom - half,
+            java.util.Arrays.copyOfRange(mask, half, n),
+            1e-3,
+            1e-4,
+            1e-5);
+    float[] a = params.clone();
+    float[] b1 = java.util.Arrays.copyOfRange(params, 0, half);
+    float[] b2 = java.util.Arrays.copyOfRange(params, half, n);
+    for (int step = 0; step < 3; step++) {
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) (r.nextGaussian() * 1e-2);
+      }
+      whole.step(a, g);
+      first.step(b1, java.util.Arrays.copyOfRange(g, 0, half));
+      second.step(b2, java.util.Arrays.copyOfRange(g, half, n));
+    }
+    float[] b = new float[n];
+    System.arraycopy(b1, 0, b, 0, half);
+    System.arraycopy(b2, 0, b, half, n - half);
+    assertThat(a).isEqualTo(b);
+    assertThat(a).isNotEqualTo(params);
+    float[] m = new float[n];
+    System.arraycopy(first.state().m(), 0, m, 0, half);
+    System.arraycopy(second.state().m(), 0, m, half, n - half);
+    assertThat(whole.state().m()).isEqualTo(m);
+  }
+
+  @Test
+  void aNonFiniteGradientInALargeVectorIsReportedAtItsFirstIndex() {
+    int n = Adam.PARALLEL_FROM * 2;
+    Adam adam = new Adam(n, 1e-3, new boolean[n]);
+    float[] params = new float[n];
+    float[] g = new float[n];
+    g[n - 3] = Float.NaN; // in the last chunk
+    g[700_000] = Float.POSITIVE_INFINITY; // the first one, in an earlier chunk
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> adam.step(params, g))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("gradient[700000] is Infinity");
+    assertThat(adam.steps()).isZero();
+  }
 }

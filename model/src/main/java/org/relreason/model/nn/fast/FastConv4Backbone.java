@@ -60,12 +60,35 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
    * Java loops instead of libnd4j's ops: {@code -Drelreason.fusedBn=true|false}, by default only
    * when ND4J runs one thread. Measured on a quiet 2-core machine (Conv-4, K=4, M=64, {@code
    * BackboneBench}): with one thread the loops make the backbone step 6-8% faster (1,750-1,769 vs
-   * 1,641-1,649 views/s); with two, libnd4j's OpenMP ops win (2,115-2,506 vs 1,948-2,146).
+   * 1,641-1,649 views/s); with two, libnd4j's OpenMP ops win (2,115-2,506 vs 1,948-2,146). The
+   * loops read host memory, so they are never used on a GPU backend (asking for them there is an
+   * error).
    */
   static boolean fusedByDefault() {
-    return Boolean.parseBoolean(
-        System.getProperty(
-            "relreason.fusedBn", String.valueOf(Nd4j.getEnvironment().maxThreads() == 1)));
+    return fused(
+        System.getProperty("relreason.fusedBn"),
+        Nd4j.getEnvironment().isCPU(),
+        Nd4j.getEnvironment().maxThreads());
+  }
+
+  /** {@link #fusedByDefault()} from the property's value (or null), the backend and threads. */
+  static boolean fused(String property, boolean cpu, int threads) {
+    if (property == null) {
+      return cpu && threads == 1;
+    }
+    if (!property.equalsIgnoreCase("true") && !property.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(
+          "-Drelreason.fusedBn=" + property + ": expected true or false");
+    }
+    boolean asked = Boolean.parseBoolean(property);
+    if (asked && !cpu) {
+      throw new IllegalStateException(
+          "-Drelreason.fusedBn=true: the fused batch-norm loops read host memory and run only on"
+              + " ND4J's CPU backend, not on this one ("
+              + Nd4j.getBackend().getClass().getSimpleName()
+              + ")");
+    }
+    return asked;
   }
 
   private static final double LN10 = Math.log(10);

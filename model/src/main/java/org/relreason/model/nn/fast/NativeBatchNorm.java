@@ -9,12 +9,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Batch normalisation over the channels of NHWC activations, seen as {@code [rows = N H W, C]}
- * matrices, with Deeplearning4j's parameters and running-statistic deltas (decay 0.9, eps 1e-5,
- * running log10 std; see {@link org.relreason.model.nn.Backbone#statisticsMask()}). Same arithmetic
- * as the batch norm inside {@link FastConv4Backbone}: mean and two-pass biased variance as row
- * reductions, libnd4j's {@code batchnorm} op for the affine map, and the backward {@code dx = a dy
- * + (b x + k)} with per-channel {@code a, b, k} (Ioffe and Szegedy 2015, sec. 3).
+ * Batch normalisation over the last axis: the channels of NHWC activations, seen as {@code [rows =
+ * N H W, C]} matrices, or the columns of a {@code [rows, C]} matrix (the MLP heads), with
+ * Deeplearning4j's parameters and running-statistic deltas (decay 0.9, eps 1e-5, running log10 std;
+ * see {@link org.relreason.model.nn.Backbone#statisticsMask()}). Same arithmetic as the batch norm
+ * inside {@link FastConv4Backbone}: mean and two-pass biased variance as row reductions, libnd4j's
+ * {@code batchnorm} op for the affine map, and the backward {@code dx = a dy + (b x + k)} with
+ * per-channel {@code a, b, k} (Ioffe and Szegedy 2015, sec. 3).
  *
  * <p>The parameter and gradient views are given at construction; a {@link Pass} binds the ops to
  * one pair of activation buffers.
@@ -96,7 +97,7 @@ final class NativeBatchNorm {
           "batchnorm",
           new INDArray[] {x, m, v, gamma, beta},
           new INDArray[] {y},
-          new long[] {1, 1, 3},
+          new long[] {1, 1, x.rank() - 1},
           EPS);
     }
 
@@ -223,7 +224,7 @@ final class NativeBatchNorm {
               x, batchMean, Nd4j.create(dtype, c).assign(1 - EPS), b.reshape(c), k.reshape(c)
             },
             new INDArray[] {dx},
-            new long[] {1, 1, 3},
+            new long[] {1, 1, x.rank() - 1},
             EPS);
     Op centre = new BroadcastSubOp(x2, m, dx2, 1);
     Op scaleDy = new BroadcastMulOp(dy2, a, dy2, 1);

@@ -4,8 +4,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.Op;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Mean;
-import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.LeakyReLUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -19,14 +18,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * rows), several times the three GEMMs' arithmetic (about 3 GFLOP); per-layer bookkeeping and fresh
  * allocations of every activation and gradient dominated.
  *
- * <p>Batch normalisation in training mode uses the batch's mean and biased variance; its backward
- * is {@code dx = gamma invstd (dy - mean(dy) - xhat mean(dy xhat))} (Ioffe and Szegedy 2015, sec.
- * 3). Not thread-safe.
+ * <p>The batch norm is {@link NativeBatchNorm} on the {@code [P, hidden]} pre-activations (batch
+ * mean and biased variance, libnd4j's {@code batchnorm} for the affine map, the backward as row
+ * reductions and broadcasts), the same ops as the ResNets' batch norms; the LeakyReLU backward is
+ * libnd4j's {@code lrelu_bp} in place. Issue #16 measured the head at K=32 (63,488 pair rows) at
+ * 0.93 s of a 1.63 s Conv-4 step before this: element-wise passes over the {@code [P, 256]} buffers
+ * and two fresh {@code [P, 256]} arrays a step for the slope mask, not the GEMMs. Not thread-safe.
  */
 public final class NativeMlpHead {
-  private static final double EPS = FastConv4Backbone.EPS;
-  private static final double DECAY = FastConv4Backbone.DECAY;
-  private static final double LN10 = Math.log(10);
   private static final double SLOPE = 0.01;
 
   private final DataType dtype;
@@ -34,23 +33,13 @@ public final class NativeMlpHead {
   private final int outputs;
   private final INDArray w1;
   private final INDArray b1;
-  private final INDArray gamma;
-  private final INDArray beta;
-  private final INDArray mean;
-  private final INDArray logStd;
   private final INDArray w2;
   private final INDArray b2;
   private final INDArray gW1;
   private final INDArray gB1;
-  private final INDArray gGamma;
-  private final INDArray gBeta;
-  private final INDArray gMean;
-  private final INDArray gLogStd;
   private final INDArray gW2;
   private final INDArray gB2;
-  private final INDArray batchMean;
-  private final INDArray batchVar;
-  private final INDArray invStd;
+  private final NativeBatchNorm bn;
   private Buffers buffers;
 
   /**
@@ -60,57 +49,69 @@ public final class NativeMlpHead {
    */
   public NativeMlpHead(Map<String, INDArray> params, Map<String, INDArray> gradients) {
     w1 = params.get("0_W");
-    b1 = params.get("0_b");
-    gamma = row(params.get("1_gamma"));
-    beta = row(params.get("1_beta"));
-    mean = row(params.get("1_mean"));
-    logStd = row(params.get("1_log10stdev"));
+    b1 = row(params.get("0_b"));
     w2 = params.get("3_W");
-    b2 = params.get("3_b");
+    b2 = row(params.get("3_b"));
     gW1 = gradients.get("0_W");
     gB1 = row(gradients.get("0_b"));
-    gGamma = row(gradients.get("1_gamma"));
-    gBeta = row(gradients.get("1_beta"));
-    gMean = row(gradients.get("1_mean"));
-    gLogStd = row(gradients.get("1_log10stdev"));
     gW2 = gradients.get("3_W");
     gB2 = row(gradients.get("3_b"));
     dtype = w1.dataType();
     hidden = (int) w1.size(1);
     outputs = (int) w2.size(1);
-    batchMean = Nd4j.create(dtype, 1, hidden);
-    batchVar = Nd4j.create(dtype, 1, hidden);
-    invStd = Nd4j.create(dtype, 1, hidden);
+    String[] names = {"1_gamma", "1_beta", "1_mean", "1_log10stdev"};
+    INDArray[] p = new INDArray[names.length];
+    INDArray[] g = new INDArray[names.length];
+    for (int i = 0; i < names.length; i++) {
+      p[i] = vector(params.get(names[i]));
+      g[i] = vector(gradients.get(names[i]));
+    }
+    bn = new NativeBatchNorm(hidden, dtype, p, g);
   }
 
   private static INDArray row(INDArray v) {
     return v.reshape(1, v.length());
   }
 
-  /** Activation and gradient buffers for one number of pair rows. */
+  private static INDArray image(INDArray m) {
+    return m.reshape('c', m.size(0), 1, 1, m.size(1));
+  }
+
+  private static INDArray vector(INDArray v) {
+    return v.reshape(v.length());
+  }
+
+  /** Activation and gradient buffers, and the ops bound to them, for one number of pair rows. */
   private final class Buffers {
     final long rows;
-    final INDArray xhat; // normalised pre-activations
-    final INDArray act; // LeakyReLU output
+    final INDArray pre; // x W1 + b1, the batch norm's input
+    final INDArray act; // batch norm, then LeakyReLU in place
     final INDArray logits;
-    final INDArray dAct; // also scratch
+    final INDArray dAct; // overwritten by the batch-norm backward
     final INDArray dPre;
     final INDArray dPairs;
-    final Op meanOp;
-    final Op sumDy;
-    final Op sumDyXhat;
+    final NativeBatchNorm.Pass norm;
+    final Op slope;
+    final ColumnReduction biasGradient;
+    final INDArray dActImage;
+    final INDArray dPreImage;
 
     Buffers(long rows, long in) {
       this.rows = rows;
-      xhat = Nd4j.create(dtype, rows, hidden);
+      pre = Nd4j.create(dtype, rows, hidden);
       act = Nd4j.create(dtype, rows, hidden);
       logits = Nd4j.create(dtype, rows, outputs);
       dAct = Nd4j.create(dtype, rows, hidden);
       dPre = Nd4j.create(dtype, rows, hidden);
       dPairs = Nd4j.create(dtype, rows, in);
-      meanOp = new Mean(act, batchMean.reshape(hidden), 0);
-      sumDy = new Sum(dAct, gBeta.reshape(hidden), 0);
-      sumDyXhat = new Sum(dPre, gGamma.reshape(hidden), 0);
+      // seen as NHWC [P, 1, 1, hidden]: libnd4j's batchnorm takes its oneDNN path only at rank 4
+      norm = bn.pass(image(pre), image(act));
+      biasGradient = ColumnReduction.sum(dPre, gB1.reshape(hidden));
+      dActImage = image(dAct);
+      dPreImage = image(dPre);
+      // the LeakyReLU output has the sign of its input, so the slope is read from act (into dPre,
+      // free until the batch-norm backward writes it)
+      slope = new LeakyReLUDerivative(act, dPre, SLOPE);
     }
   }
 
@@ -124,19 +125,18 @@ public final class NativeMlpHead {
     }
     Buffers b = buffers;
     pairs = pairRows;
-    // act holds the pre-activations first: x W1 + b1
-    Nd4j.gemm(pairRows, w1, b.act, false, false, 1.0, 0.0);
-    b.act.addiRowVector(b1);
-    Nd4j.getExecutioner().exec(b.meanOp);
-    b.xhat.assign(b.act).subiRowVector(batchMean);
-    // biased variance from the centred values: mean of squares along the rows
-    b.xhat.mul(b.xhat, b.dAct);
-    batchVar.assign(b.dAct.sum(0).reshape(1, hidden)).divi(rows);
-    Transforms.pow(invStd.assign(batchVar).addi(EPS), -0.5, false);
-    b.xhat.muliRowVector(invStd);
-    b.act.assign(b.xhat).muliRowVector(gamma).addiRowVector(beta);
-    Transforms.leakyRelu(b.act, SLOPE, false);
-    Nd4j.gemm(b.act, w2, b.logits, false, false, 1.0, 0.0);
+    OpTimes.time("head_gemm_in", () -> Nd4j.gemm(pairRows, w1, b.pre, false, false, 1.0, 0.0));
+    OpTimes.time("head_bias", () -> b.pre.addiRowVector(b1));
+    b.norm.forward(true);
+    // LeakyReLU as max(y, 0.01 y), two passes (dAct is scratch until the backward): libnd4j's
+    // leakyrelu op took several times as long
+    OpTimes.time(
+        "head_lrelu",
+        () -> {
+          b.act.mul(SLOPE, b.dAct);
+          Transforms.max(b.act, b.dAct, false);
+        });
+    OpTimes.time("head_gemm_out", () -> Nd4j.gemm(b.act, w2, b.logits, false, false, 1.0, 0.0));
     b.logits.addiRowVector(b2);
     return b.logits.dup();
   }
@@ -153,36 +153,24 @@ public final class NativeMlpHead {
     }
     INDArray dz = logitGradient.reshape(b.rows, outputs).castTo(dtype);
     // output layer: gW2 = act^T dz, gb2 = sum dz, dAct = dz W2^T
-    Nd4j.gemm(b.act, dz, gW2, true, false, 1.0, 0.0);
-    gB2.assign(dz.sum(0).reshape(1, outputs));
-    Nd4j.gemm(dz, w2, b.dAct, false, true, 1.0, 0.0);
-    // LeakyReLU: the output has the sign of its input, so the slope mask reads from act
-    INDArray slope = b.act.gt(0).castTo(dtype).muli(1 - SLOPE).addi(SLOPE);
-    b.dAct.muli(slope);
-    // batch norm: gBeta = sum dy, gGamma = sum dy xhat
-    Nd4j.getExecutioner().exec(b.sumDy);
-    b.dAct.mul(b.xhat, b.dPre);
-    Nd4j.getExecutioner().exec(b.sumDyXhat);
-    double invRows = 1.0 / b.rows;
-    b.dPre.assign(b.xhat).muliRowVector(gGamma.mul(-invRows));
-    b.dPre.addi(b.dAct).addiRowVector(gBeta.mul(-invRows));
-    b.dPre.muliRowVector(gamma.mul(invStd));
+    OpTimes.time(
+        "head_gemm_out_bp",
+        () -> {
+          Nd4j.gemm(b.act, dz, gW2, true, false, 1.0, 0.0);
+          gB2.assign(dz.sum(0).reshape(1, outputs));
+          Nd4j.gemm(dz, w2, b.dAct, false, true, 1.0, 0.0);
+        });
+    OpTimes.time(
+        "head_lrelu_bp",
+        () -> {
+          Nd4j.getExecutioner().exec(b.slope);
+          b.dAct.muli(b.dPre);
+        });
+    b.norm.backward(b.dActImage, b.dPreImage);
     // first dense layer: gW1 = x^T dPre, gb1 = sum dPre, dPairs = dPre W1^T
-    Nd4j.gemm(pairs, b.dPre, gW1, true, false, 1.0, 0.0);
-    gB1.assign(b.dPre.sum(0).reshape(1, hidden));
-    Nd4j.gemm(b.dPre, w1, b.dPairs, false, true, 1.0, 0.0);
-    statisticDeltas();
+    OpTimes.time("head_gemm_in_gw", () -> Nd4j.gemm(pairs, b.dPre, gW1, true, false, 1.0, 0.0));
+    OpTimes.time("head_bias_bp", b.biasGradient::exec);
+    OpTimes.time("head_gemm_in_gx", () -> Nd4j.gemm(b.dPre, w1, b.dPairs, false, true, 1.0, 0.0));
     return b.dPairs;
-  }
-
-  /** Deeplearning4j's running-statistic "gradients": deltas applied raw (p ← p − g). */
-  private void statisticDeltas() {
-    // mean: g = (1 - d)(mean - batchMean)
-    gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
-    // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) n/(n-1) batchVar), PyTorch's running_var
-    INDArray runVar = Transforms.exp(logStd.mul(2 * LN10), false).muli(DECAY);
-    runVar.addi(batchVar.mul((1 - DECAY) * NativeBatchNorm.unbiased(buffers.rows)));
-    Transforms.log(runVar, false).muli(0.5 / LN10);
-    gLogStd.assign(logStd).subi(runVar);
   }
 }

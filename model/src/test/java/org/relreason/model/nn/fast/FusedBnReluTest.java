@@ -1,8 +1,10 @@
 package org.relreason.model.nn.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -189,5 +191,22 @@ class FusedBnReluTest {
         dx[i] = gamma[j] * s * (dy[i] - gBeta[j] / rows - xhat[i] * gGamma[j] / rows);
       }
     }
+  }
+
+  @Test
+  void fusedLoopsOnlyOnTheCpuBackend() {
+    assertThat(FastConv4Backbone.fused(null, true, 1)).isTrue();
+    assertThat(FastConv4Backbone.fused(null, true, 2)).isFalse();
+    // a GPU backend never gets the host-memory loops by default, and asking for them fails
+    assertThat(FastConv4Backbone.fused(null, false, 1)).isFalse();
+    assertThat(FastConv4Backbone.fused("false", false, 1)).isFalse();
+    assertThat(FastConv4Backbone.fused("TRUE", true, 2)).isTrue();
+    assertThatThrownBy(() -> FastConv4Backbone.fused("true", false, 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("relreason.fusedBn=true")
+        .hasMessageContaining("CPU backend");
+    assertThatThrownBy(() -> FastConv4Backbone.fused("yes", true, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("relreason.fusedBn=yes");
   }
 }
