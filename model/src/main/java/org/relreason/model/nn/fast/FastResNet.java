@@ -305,9 +305,40 @@ public final class FastResNet implements Backbone {
     private final Map<String, INDArray> buffers = new HashMap<>();
 
     INDArray get(INDArray like, String slot) {
-      String key = java.util.Arrays.toString(like.shape()) + slot;
-      return buffers.computeIfAbsent(key, k -> Nd4j.create(dtype, like.shape()));
+      return get(like.shape(), slot);
     }
+
+    INDArray get(long[] shape, String slot) {
+      String key = java.util.Arrays.toString(shape) + slot;
+      return buffers.computeIfAbsent(key, k -> Nd4j.create(dtype, shape));
+    }
+  }
+
+  /**
+   * The backward of one conv, from {@code dConv} into {@code dX} and the weight gradient: {@link
+   * TapConvBackward} where it {@link TapConvBackward#applies applies} (ResNet-8/32/56's 16-channel
+   * stage), libnd4j's {@code conv2d_bp} otherwise.
+   */
+  private Runnable convBackward(ConvBnPass p, INDArray dConv, INDArray dX, Scratch scratch) {
+    Spec s = p.unit.spec;
+    if (TapConvBackward.applies(s.in, s.out, s.kernel, s.stride)) {
+      return new TapConvBackward(
+          p.x,
+          p.unit.w,
+          dConv,
+          dX,
+          p.unit.gW,
+          scratch.get(TapConvBackward.paddedShape(p.x), "tapPadded"),
+          scratch.get(TapConvBackward.gridShape(dConv), "tapGrid"),
+          dtype);
+    }
+    NativeOp op =
+        NativeOp.bind(
+            "conv2d_bp",
+            new INDArray[] {p.x, p.unit.w, dConv},
+            new INDArray[] {dX, p.unit.gW},
+            s.convArgs());
+    return op::exec;
   }
 
   /** A ReLU applied in place, and its backward {@code dx = sign(y) dy} into a buffer. */
@@ -373,33 +404,18 @@ public final class FastResNet implements Backbone {
       INDArray dc1 = scratch.get(c1.y, "dc1");
       dIn = scratch.get(x, inSlot);
       Runnable reluOutBp = reluBackward(out, dOut, dSum);
-      NativeOp conv2Bp =
-          NativeOp.bind(
-              "conv2d_bp",
-              new INDArray[] {c1.y, c2.unit.w, dc2},
-              new INDArray[] {dA1, c2.unit.gW},
-              c2.unit.spec.convArgs());
+      Runnable conv2Bp = convBackward(c2, dc2, dA1, scratch);
       Runnable relu1Bp = reluBackward(c1.y, dA1, dBn1);
-      NativeOp conv1Bp =
-          NativeOp.bind(
-              "conv2d_bp",
-              new INDArray[] {x, c1.unit.w, dc1},
-              new INDArray[] {dIn, c1.unit.gW},
-              c1.unit.spec.convArgs());
+      Runnable conv1Bp = convBackward(c1, dc1, dIn, scratch);
       Runnable shortcutBp;
       if (shortcut != null) {
         INDArray dcs = scratch.get(out, "dcs");
         INDArray dInS = scratch.get(x, "dInS");
-        NativeOp convSBp =
-            NativeOp.bind(
-                "conv2d_bp",
-                new INDArray[] {x, shortcut.unit.w, dcs},
-                new INDArray[] {dInS, shortcut.unit.gW},
-                shortcut.unit.spec.convArgs());
+        Runnable convSBp = convBackward(shortcut, dcs, dInS, scratch);
         shortcutBp =
             () -> {
               shortcut.bn.backward(dSum, dcs);
-              convSBp.exec();
+              convSBp.run();
               OpTimes.time("add_bp", () -> dIn.addi(dInS));
             };
       } else {
@@ -410,10 +426,10 @@ public final class FastResNet implements Backbone {
             reluOutBp.run();
             OpTimes.time("copy_bp", () -> dy2.assign(dSum)); // the BN backward overwrites dy
             c2.bn.backward(dy2, dc2);
-            conv2Bp.exec();
+            conv2Bp.run();
             relu1Bp.run();
             c1.bn.backward(dBn1, dc1);
-            conv1Bp.exec();
+            conv1Bp.run();
             shortcutBp.run();
           };
     }
