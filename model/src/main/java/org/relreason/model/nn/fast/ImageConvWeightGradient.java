@@ -122,7 +122,8 @@ final class ImageConvWeightGradient implements Runnable {
     OpTimes.time(
         "conv1_dW_gemm",
         () -> {
-          col2.mmuli(dConv2, gWt);
+          // Nd4j.gemm, not mmuli: 4.4 against 10.8 ms for Conv-4's [9, 200,704] x [200,704, 64]
+          Nd4j.gemm(col2, dConv2, gWt, false, false, 1.0, 0.0);
           gW2.assign(gWt.transpose());
         });
   }
