@@ -29,6 +29,9 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
 
   private static final String HERE = "relreason bench on the project's 2-core machine, ";
 
+  /** The slower round of README's "Speed against PyTorch" table (e2cc2d2, quiet). */
+  private static final String R2 = "2026-12-04, quiet (README, Speed)";
+
   /**
    * Measured on the project's machine (2 cores, oneDNN+AVX2 natives, 2 ND4J threads). A step's head
    * cost per view is K−1 pairs whatever M is, so a figure at a smaller M (ResNets, to bound memory
@@ -36,13 +39,13 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
    */
   static final List<BenchFigures> MEASURED =
       List.of(
-          new BenchFigures("conv4", 4, 64, 2129, HERE + "2026-11-30, quiet (README, Speed)"),
-          new BenchFigures("conv4", 16, 64, 1851, HERE + "2026-11-30, quiet (README, Speed)"),
-          new BenchFigures("conv4", 32, 64, 725.9, HERE + "2026-12-03, load 1.4-6.5"),
-          new BenchFigures("resnet32", 4, 64, 150, HERE + "2026-11-30, quiet (README, Speed)"),
-          new BenchFigures("resnet32", 16, 16, 14.9, HERE + "2026-12-03, load 6.5-10"),
+          new BenchFigures("conv4", 4, 64, 2383, HERE + R2),
+          new BenchFigures("conv4", 16, 64, 2428, HERE + R2),
+          new BenchFigures("conv4", 32, 64, 2065, HERE + R2),
+          new BenchFigures("resnet32", 4, 64, 225, HERE + R2),
+          new BenchFigures("resnet32", 16, 64, 205, HERE + R2),
           new BenchFigures("resnet32", 32, 16, 15.1, HERE + "2026-12-03, load 3.5-6.5"),
-          new BenchFigures("resnet34", 25, 4, 1.1, HERE + "2026-12-03, 96x96, load 6-10"));
+          new BenchFigures("resnet34", 25, 4, 32.6, HERE + R2 + ", 96x96"));
 
   /**
    * The figures of a {@code relreason bench} output file; lines that are not figures are skipped.

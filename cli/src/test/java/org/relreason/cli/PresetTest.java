@@ -92,9 +92,9 @@ class PresetTest {
     for (Preset p : Preset.ALL) {
       assertThat(r.out()).contains(p.name() + ": ");
     }
-    // fashion-mnist: 937 steps x 64 x 4 views at the measured 2,129 views/s = 113 s
+    // fashion-mnist: 937 steps x 64 x 4 views at the measured 2,383 views/s = 101 s
     assertThat(r.out())
-        .contains("937 steps, 240k views; estimated 113 s at 2,129.0 views/s (conv4 K=4 M=64")
+        .contains("937 steps, 240k views; estimated 101 s at 2,383.0 views/s (conv4 K=4 M=64")
         .contains("paper, Table 1 (46.17%)")
         .contains("--k 32");
     Path bench = dir.resolve("bench.txt");
