@@ -20,10 +20,12 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>The batch norm is {@link NativeBatchNorm} on the {@code [P, hidden]} pre-activations (batch
  * mean and biased variance, libnd4j's {@code batchnorm} for the affine map, the backward as row
- * reductions and broadcasts), the same ops as the ResNets' batch norms; the LeakyReLU backward is
- * libnd4j's {@code lrelu_bp} in place. Issue #16 measured the head at K=32 (63,488 pair rows) at
- * 0.93 s of a 1.63 s Conv-4 step before this: element-wise passes over the {@code [P, 256]} buffers
- * and two fresh {@code [P, 256]} arrays a step for the slope mask, not the GEMMs. Not thread-safe.
+ * reductions and broadcasts), the same ops as the ResNets' batch norms, on an NHWC {@code [P, 1, 1,
+ * hidden]} view; LeakyReLU is {@code max(y, 0.01 y)} forward and libnd4j's legacy derivative op
+ * times dy backward (slope 1 at an exact 0, where PyTorch takes 0.01). Issue #16 measured the head
+ * at K=32 (63,488 pair rows) at 0.93 s of a 1.63 s Conv-4 step before this: element-wise passes
+ * over the {@code [P, 256]} buffers and two fresh {@code [P, 256]} arrays a step for the slope
+ * mask, not the GEMMs. Not thread-safe.
  */
 public final class NativeMlpHead {
   private static final double SLOPE = 0.01;
