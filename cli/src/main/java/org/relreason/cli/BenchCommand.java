@@ -12,6 +12,7 @@ import org.relreason.model.config.TrainConfig;
 import org.relreason.model.data.ImageSet;
 import org.relreason.model.data.Normalization;
 import org.relreason.model.nn.BackboneKind;
+import org.relreason.model.nn.fast.OpTimes;
 import org.relreason.model.run.PretrainResult;
 import org.relreason.model.run.Trainer;
 import org.relreason.model.train.NativeMemory;
@@ -72,6 +73,29 @@ final class BenchCommand implements Callable<Integer> {
   int augmentThreads;
 
   @Option(
+      names = "--views",
+      defaultValue = "augmented",
+      description =
+          "augmented: every step trains on new augmented views, built by the prefetch thread"
+              + " beside the step (the real loop); fixed: one batch of views, augmented once,"
+              + " every step (the step alone, as bench/pytorch_step.py times PyTorch's on fixed"
+              + " images) (default: ${DEFAULT-VALUE})")
+  Views views;
+
+  /** What a timed step trains on (lower case: the option's values). */
+  enum Views {
+    augmented,
+    fixed
+  }
+
+  @Option(
+      names = "--profile",
+      description =
+          "also print the native-op profile of the timed steps (lines '# op <name> total_s=..."
+              + " calls=.. share=.. cpu_s=..', fast-path ops only)")
+  boolean profile;
+
+  @Option(
       names = "--in-process",
       description = "run every setting in this JVM (peak memory is then cumulative)")
   boolean inProcess;
@@ -107,7 +131,8 @@ final class BenchCommand implements Callable<Integer> {
       BackboneKind kind = BackboneKind.parse(b);
       for (int k : ks) {
         if (inProcess) {
-          System.out.println(runOne(kind, k, m, steps, warmup, augmentThreads));
+          System.out.println(
+              runOne(kind, k, m, steps, warmup, augmentThreads, views == Views.fixed, profile));
         } else {
           fork(kind, k);
         }
@@ -141,12 +166,17 @@ final class BenchCommand implements Callable<Integer> {
             Integer.toString(warmup),
             "--augment-threads",
             Integer.toString(augmentThreads)));
+    cmd.add("--views");
+    cmd.add(views.name());
+    if (profile) {
+      cmd.add("--profile");
+    }
     Path err = Files.createTempFile("relreason-bench", ".err");
     try {
       Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
       try (var in = p.getInputStream()) {
         for (String line : new String(in.readAllBytes()).split("\n")) {
-          if (line.startsWith("bench ")) {
+          if (line.startsWith("bench ") || line.startsWith("# op ")) {
             System.out.println(line);
           }
         }
@@ -179,7 +209,15 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  static String runOne(BackboneKind kind, int k, int m, int steps, int warmup, int augmentThreads)
+  static String runOne(
+      BackboneKind kind,
+      int k,
+      int m,
+      int steps,
+      int warmup,
+      int augmentThreads,
+      boolean fixedViews,
+      boolean profile)
       throws IOException {
     int side = kind == BackboneKind.RESNET34 ? 96 : 32;
     int images = m * (steps + warmup);
@@ -201,15 +239,33 @@ final class BenchCommand implements Callable<Integer> {
                 Integer.toString(augmentThreads)));
     try (Trainer trainer = new Trainer(config, set, Normalization.CIFAR10)) {
       TrainListener quiet = new TrainListener() {};
-      trainer.pretrain(quiet, warmup);
-      long cpu0 = processCpuNanos();
-      PretrainResult r = trainer.pretrain(quiet, warmup + steps);
+      PretrainResult r;
+      long cpu0;
+      if (fixedViews) {
+        if (warmup > 0) {
+          trainer.timeFixedViews(0, warmup); // untimed
+        }
+        OpTimes.enable(profile);
+        cpu0 = processCpuNanos();
+        r = trainer.timeFixedViews(0, steps);
+      } else {
+        trainer.pretrain(quiet, warmup);
+        OpTimes.enable(profile);
+        cpu0 = processCpuNanos();
+        r = trainer.pretrain(quiet, warmup + steps);
+      }
       double cpuPerStep = (processCpuNanos() - cpu0) / 1e9 / steps;
+      OpTimes.enable(false);
       StringBuilder sb = new StringBuilder();
       sb.append(
           String.format(
-              "bench backbone=%s K=%d M=%d views_per_s=%.1f step_s=%.4f",
-              kind.id(), k, m, r.viewsPerSecond(), r.seconds() / steps));
+              "bench backbone=%s K=%d M=%d views=%s views_per_s=%.1f step_s=%.4f",
+              kind.id(),
+              k,
+              m,
+              fixedViews ? "fixed" : "augmented",
+              r.viewsPerSecond(),
+              r.seconds() / steps));
       for (Phase p : Phase.values()) {
         sb.append(String.format(" %s_s=%.4f", p.id(), r.phaseSeconds().get(p.id()) / steps));
       }
@@ -217,6 +273,9 @@ final class BenchCommand implements Callable<Integer> {
           String.format(
               " cpu_s_per_step=%.4f peak_rss_mb=%.0f params=%d",
               cpuPerStep, NativeMemory.peakResidentMb(), trainer.model().numParams()));
+      if (profile) {
+        OpTimes.report().lines().forEach(l -> sb.append("\n# ").append(l));
+      }
       return sb.toString();
     }
   }

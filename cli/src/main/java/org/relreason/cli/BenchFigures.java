@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String source) {
   private static final Pattern LINE =
-      Pattern.compile("^bench backbone=(\\S+) K=(\\d+) M=(\\d+) views_per_s=([0-9.]+)(?:\\s|$).*");
+      Pattern.compile(
+          "^bench backbone=(\\S+) K=(\\d+) M=(\\d+)(?: views=(\\S+))? views_per_s=([0-9.]+)(?:\\s|$).*");
 
   private static final String HERE = "relreason bench on the project's 2-core machine, ";
 
@@ -48,19 +49,21 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
           new BenchFigures("resnet34", 25, 4, 32.6, HERE + R2 + ", 96x96"));
 
   /**
-   * The figures of a {@code relreason bench} output file; lines that are not figures are skipped.
+   * The figures of a {@code relreason bench} output file; lines that are not figures are skipped,
+   * and so are {@code views=fixed} lines (the step alone, without building the views: not what a
+   * run takes).
    */
   static List<BenchFigures> read(Path file) throws IOException {
     List<BenchFigures> out = new ArrayList<>();
     for (String line : Files.readAllLines(file)) {
       Matcher mt = LINE.matcher(line.trim());
-      if (mt.matches()) {
+      if (mt.matches() && (mt.group(4) == null || mt.group(4).equals("augmented"))) {
         out.add(
             new BenchFigures(
                 mt.group(1),
                 Integer.parseInt(mt.group(2)),
                 Integer.parseInt(mt.group(3)),
-                Double.parseDouble(mt.group(4)),
+                Double.parseDouble(mt.group(5)),
                 "relreason bench on this machine (" + file + ")"));
       }
     }

@@ -280,8 +280,49 @@ class MainTest {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out())
         .containsPattern(
-            "bench backbone=conv4 K=2 M=8 views_per_s=[0-9.]+ step_s=[0-9.]+ augment_s=[0-9.]+ "
-                + "backbone_forward_s=[0-9.]+ pairing_s=[0-9.]+ head_s=[0-9.]+ loss_s=[0-9.]+ "
-                + "backbone_backward_s=[0-9.]+ optimizer_s=[0-9.]+ cpu_s_per_step=[0-9.]+ peak_rss_mb=[0-9]+");
+            "bench backbone=conv4 K=2 M=8 views=augmented views_per_s=[0-9.]+ step_s=[0-9.]+"
+                + " augment_s=[0-9.]+ backbone_forward_s=[0-9.]+ pairing_s=[0-9.]+ head_s=[0-9.]+"
+                + " loss_s=[0-9.]+ backbone_backward_s=[0-9.]+ optimizer_s=[0-9.]+"
+                + " cpu_s_per_step=[0-9.]+ peak_rss_mb=[0-9]+");
+  }
+
+  @Test
+  void benchWithFixedViewsTimesTheStepAloneAndProfilesItsOps() {
+    CliRun r =
+        run(
+            "bench",
+            "--in-process",
+            "--backbones",
+            "conv4",
+            "--k",
+            "2",
+            "--m",
+            "8",
+            "--steps",
+            "2",
+            "--warmup",
+            "1",
+            "--views",
+            "fixed",
+            "--profile");
+    assertThat(r.exit()).as(r.err()).isZero();
+    // no views are built while timing: the augment phase is exactly zero
+    assertThat(r.out())
+        .containsPattern(
+            "bench backbone=conv4 K=2 M=8 views=fixed views_per_s=[0-9.]+ step_s=[0-9.]+"
+                + " augment_s=0\\.0000 backbone_forward_s=")
+        // the profile counts the timed steps' ops and none of the warm-up's: Conv-4's four
+        // forward convs a step, two steps
+        .containsPattern("(?m)^# op conv2d +total_s=[0-9.]+ calls=8 ");
+  }
+
+  @Test
+  void benchRefusesAnUnknownViewsMode() {
+    CliRun r = run("bench", "--in-process", "--views", "random");
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err())
+        .contains("--views")
+        .contains("expected one of [augmented, fixed]")
+        .contains("'random'");
   }
 }

@@ -2,6 +2,7 @@ package org.relreason.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,9 +102,15 @@ class PresetTest {
     Files.writeString(
         bench,
         "# ND4J backend=...\n"
-            + "bench backbone=conv4 K=32 M=64 views_per_s=1000.0 step_s=2.0 augment_s=0.1\n");
+            + "bench backbone=conv4 K=32 M=64 views_per_s=1000.0 step_s=2.0 augment_s=0.1\n"
+            + "bench backbone=conv4 K=16 M=64 views=augmented views_per_s=1500.0 step_s=0.7\n"
+            + "bench backbone=conv4 K=16 M=64 views=fixed views_per_s=1900.0 step_s=0.5\n");
     List<BenchFigures> mine = BenchFigures.read(bench);
-    assertThat(mine).hasSize(1);
+    // an older line without views= and an augmented one; the fixed-views line is not what a run
+    // takes (it skips building the views) and is left out
+    assertThat(mine)
+        .extracting(BenchFigures::k, BenchFigures::viewsPerSecond)
+        .containsExactly(tuple(32, 1000.0), tuple(16, 1500.0));
     String est =
         PresetsCommand.estimate(Preset.named("cifar10-conv4"), TrainConfig.defaults(), mine);
     // 200 epochs x 781 steps x 64 x 32 views / 1000 views/s = 319,897.6 s = 3.7 days

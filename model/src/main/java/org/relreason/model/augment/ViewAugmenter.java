@@ -118,9 +118,49 @@ public final class ViewAugmenter implements AutoCloseable {
    * n}-th listed image is row {@code j * M + n}, {@code M = imageIndices.length}.
    */
   public float[] views(ImageSet set, int[] imageIndices, int[] viewIndices, long seed, int epoch) {
+    int len = viewLength(set);
+    return views(
+        set,
+        imageIndices,
+        viewIndices,
+        seed,
+        epoch,
+        new float
+            [Math.multiplyExact(Math.multiplyExact(viewIndices.length, imageIndices.length), len)]);
+  }
+
+  /**
+   * Views {@code 0..k-1} of each listed image into {@code out} (of exactly {@code k · M ·} {@link
+   * #viewLength} floats), which is returned: a training loop reuses its buffers instead of
+   * allocating a batch of views per step.
+   */
+  public float[] views(ImageSet set, int[] imageIndices, int k, long seed, int epoch, float[] out) {
+    int[] viewIndices = new int[k];
+    for (int v = 0; v < k; v++) {
+      viewIndices[v] = v;
+    }
+    return views(set, imageIndices, viewIndices, seed, epoch, out);
+  }
+
+  private float[] views(
+      ImageSet set, int[] imageIndices, int[] viewIndices, long seed, int epoch, float[] out) {
     int m = imageIndices.length;
     int len = viewLength(set);
-    float[] out = new float[Math.multiplyExact(Math.multiplyExact(viewIndices.length, m), len)];
+    long need = (long) viewIndices.length * m * len;
+    if (out.length != need) {
+      throw new IllegalArgumentException(
+          "a views buffer of "
+              + out.length
+              + " floats for "
+              + viewIndices.length
+              + " views of "
+              + m
+              + " images of "
+              + len
+              + " floats ("
+              + need
+              + ")");
+    }
     checkIndices(set, imageIndices);
     rows.forEach(
         viewIndices.length * m,

@@ -62,6 +62,16 @@ public final class Trainer implements AutoCloseable {
   private final RunCursor cursor;
   private boolean resumeChecked;
 
+  /** The two view buffers {@link #submitViews} alternates between, and the one it filled last. */
+  private final float[][] viewBuffers = new float[2][];
+
+  private int nextBuffer;
+
+  /** The step's gradient and parameter copies, reused from step to step. */
+  private float[] gradient;
+
+  private float[] params;
+
   /**
    * @param config the run
    * @param train the pre-training images (labels are used only with a label fraction)
@@ -251,10 +261,59 @@ public final class Trainer implements AutoCloseable {
         phases);
   }
 
+  /**
+   * Times {@code warmup + steps} optimisation steps on one batch of views, augmented once from the
+   * first minibatch of the current epoch and reused: the training step without augmentation or data
+   * loading, as {@code bench/pytorch_step.py} times PyTorch's step on fixed images. The parameters
+   * move as in training; the schedule's cursor does not. Returns the timed steps' figures (phase
+   * {@code augment} is 0).
+   */
+  public PretrainResult timeFixedViews(int warmup, int steps) {
+    if (steps < 1 || warmup < 0) {
+      throw new IllegalArgumentException(
+          "steps must be at least 1 and warmup at least 0, got " + steps + " and " + warmup);
+    }
+    int[] images = schedule.images(cursor.epoch(), cursor.stepInEpoch());
+    float[] views = augmenter.views(train, images, model.viewsPerImage(), config.seed(), 0);
+    for (int i = 0; i < warmup; i++) {
+      step(views, images);
+    }
+    timer.reset();
+    StepStats last = null;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      last = step(views, images);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Double> phases = new TreeMap<>();
+    timer.seconds().forEach((p, t) -> phases.put(p.id(), t));
+    return new PretrainResult(
+        steps,
+        cursor.globalStep(),
+        seconds,
+        steps * (double) config.m() * model.viewsPerImage() / seconds,
+        last,
+        List.of(),
+        phases);
+  }
+
+  /**
+   * Builds the views of step {@code s} of epoch {@code e} on the prefetch thread, into the view
+   * buffer the step in progress does not read (two alternate: one being trained on, one being
+   * filled), so that a run allocates no batch of views per step.
+   */
   private CompletableFuture<float[]> submitViews(int e, int s) {
     int[] images = schedule.images(e, s);
+    int length =
+        Math.multiplyExact(images.length * model.viewsPerImage(), augmenter.viewLength(train));
+    nextBuffer ^= 1;
+    if (viewBuffers[nextBuffer] == null || viewBuffers[nextBuffer].length != length) {
+      viewBuffers[nextBuffer] = new float[length];
+    }
+    float[] out = viewBuffers[nextBuffer];
     return CompletableFuture.supplyAsync(
-        () -> augmenter.views(train, images, model.viewsPerImage(), config.seed(), e), prefetch);
+        () -> augmenter.views(train, images, model.viewsPerImage(), config.seed(), e, out),
+        prefetch);
   }
 
   /** One optimisation step on given views of the given images. */
@@ -269,7 +328,11 @@ public final class Trainer implements AutoCloseable {
     StepStats stats = model.computeGradients(new Batch(x, images, labels(images)), timer);
     // the step's input is ours: free its native buffer now rather than at the next GC
     x.close();
-    float[] gradient = model.gradientVector();
+    if (gradient == null) {
+      gradient = new float[Math.toIntExact(model.numParams())];
+      params = new float[gradient.length];
+    }
+    model.gradientVector(gradient);
     for (int i = 0; i < gradient.length; i++) {
       if (!Float.isFinite(gradient[i])) {
         throw new IllegalStateException(
@@ -289,7 +352,7 @@ public final class Trainer implements AutoCloseable {
       }
     }
     timer.start();
-    float[] params = model.paramsVector();
+    model.paramsVector(params);
     optimizer.step(params, gradient);
     model.setParams(params);
     timer.stop(Phase.OPTIMIZER);

@@ -88,13 +88,25 @@ public abstract class FlatModel implements PretrainModel {
   /** A copy of the parameters. */
   @Override
   public final float[] paramsVector() {
-    return copyOut(params);
+    return copyOut(params, new float[Math.toIntExact(params.length())]);
+  }
+
+  /** The parameters, copied into {@code out} (of their length), which is returned. */
+  @Override
+  public final float[] paramsVector(float[] out) {
+    return copyOut(params, out);
   }
 
   /** A copy of the gradients. */
   @Override
   public final float[] gradientVector() {
-    return copyOut(gradients);
+    return copyOut(gradients, new float[Math.toIntExact(gradients.length())]);
+  }
+
+  /** The gradients, copied into {@code out} (of their length), which is returned. */
+  @Override
+  public final float[] gradientVector(float[] out) {
+    return copyOut(gradients, out);
   }
 
   /**
@@ -110,11 +122,16 @@ public abstract class FlatModel implements PretrainModel {
         && a.data().length() == a.length();
   }
 
-  private static float[] copyOut(INDArray a) {
-    if (!onHost(a)) {
-      return a.toFloatVector();
+  private static float[] copyOut(INDArray a, float[] out) {
+    if (out.length != a.length()) {
+      throw new IllegalArgumentException(
+          "an array of " + out.length + " values for a vector of " + a.length());
     }
-    float[] out = new float[Math.toIntExact(a.length())];
+    if (!onHost(a)) {
+      float[] values = a.toFloatVector();
+      System.arraycopy(values, 0, out, 0, out.length);
+      return out;
+    }
     new FloatPointer(a.data().addressPointer()).get(out);
     return out;
   }

@@ -41,8 +41,19 @@ public interface PretrainModel {
   /** A copy of the parameters. */
   float[] paramsVector();
 
+  /**
+   * The parameters copied into {@code out}, which is returned: a training loop reuses one array
+   * instead of allocating a vector per step (86 MB for ResNet-34).
+   *
+   * @throws IllegalArgumentException if {@code out}'s length is not {@link #numParams()}
+   */
+  float[] paramsVector(float[] out);
+
   /** A copy of the gradients of the last {@link #computeGradients}. */
   float[] gradientVector();
+
+  /** As {@link #paramsVector(float[])}, for the gradients. */
+  float[] gradientVector(float[] out);
 
   /** Overwrites the parameters. */
   void setParams(float[] values);

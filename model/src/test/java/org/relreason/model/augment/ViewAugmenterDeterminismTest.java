@@ -61,6 +61,28 @@ class ViewAugmenterDeterminismTest {
   }
 
   @Test
+  void aReusedBufferIsOverwrittenWithTheSameViewsAsAFreshBatch() {
+    int[] images = {7, 2, 11};
+    float[] buffer = new float[2 * 3 * LEN];
+    Arrays.fill(buffer, Float.NaN);
+    assertThat(ONE.views(SET, images, 2, 42, 0, buffer))
+        .isSameAs(buffer)
+        .isEqualTo(ONE.views(SET, images, 2, 42, 0));
+    // the next batch into the same buffer leaves nothing of the previous one
+    int[] others = {1, 3, 5};
+    assertThat(ONE.views(SET, others, 2, 42, 1, buffer))
+        .isEqualTo(ONE.views(SET, others, 2, 42, 1));
+  }
+
+  @Test
+  void aBufferOfTheWrongLengthIsRefusedWithBothSizes() {
+    assertThatThrownBy(() -> ONE.views(SET, new int[] {1, 2}, 2, 42, 0, new float[4 * LEN - 1]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a views buffer of 12287 floats for 2 views of 2 images of 3072")
+        .hasMessageContaining("(12288)");
+  }
+
+  @Test
   void batchesAreViewMajor() {
     int[] images = {7, 2, 11};
     float[] batch = ONE.views(SET, images, 2, 42, 0);
