@@ -29,6 +29,14 @@ public final class PairAggregator {
   private INDArray unrollIds;
   private INDArray incidence;
 
+  /**
+   * The CAT path's pair matrix and gathered gradient, reused from step to step (at K=32, M=64 each
+   * is [63,488, 128] floats, 32 MB, that would otherwise wait for a garbage collection every step).
+   */
+  private INDArray pairBuffer;
+
+  private INDArray groupedBuffer;
+
   public PairAggregator(Aggregation aggregation) {
     this.aggregation = aggregation;
   }
@@ -40,7 +48,8 @@ public final class PairAggregator {
 
   /**
    * Pair rows {@code [P, a(D)]} of features {@code [K*M, D]}. Keeps what the backward needs until
-   * the next call.
+   * the next call. For the concatenation the rows are this aggregator's own buffer, overwritten by
+   * the next call: a caller that keeps them longer copies them.
    */
   public INDArray forward(INDArray features, PairPlan plan) {
     int m = plan.m();
@@ -54,7 +63,8 @@ public final class PairAggregator {
     if (aggregation == Aggregation.CAT) {
       // One gather: pair row r of [P, 2D] is rows 2r (left) and 2r + 1 (right) of [2P, D].
       prepareIndices(plan, features.dataType());
-      INDArray pairs = Nd4j.create(features.dataType(), p, 2 * d);
+      pairBuffer = reuse(pairBuffer, features.dataType(), p, 2 * d);
+      INDArray pairs = pairBuffer;
       Nd4j.getExecutioner()
           .exec(
               DynamicCustomOp.builder("gather")
@@ -161,7 +171,8 @@ public final class PairAggregator {
     int m = plan.m();
     DataType dt = pairGradient.dataType();
     prepareIndices(plan, dt);
-    INDArray grouped = Nd4j.create(dt, 4L * plan.blocks() * m, d);
+    groupedBuffer = reuse(groupedBuffer, dt, 4L * plan.blocks() * m, d);
+    INDArray grouped = groupedBuffer;
     Nd4j.getExecutioner()
         .exec(
             DynamicCustomOp.builder("gather")
@@ -207,6 +218,20 @@ public final class PairAggregator {
     incidence = s;
     indexM = m;
     indexK = plan.k();
+  }
+
+  /** {@code buffer} if it has this type and shape, else a new array (the old one freed). */
+  private static INDArray reuse(INDArray buffer, DataType dt, long rows, long columns) {
+    if (buffer != null
+        && buffer.dataType() == dt
+        && buffer.size(0) == rows
+        && buffer.size(1) == columns) {
+      return buffer;
+    }
+    if (buffer != null) {
+      buffer.close();
+    }
+    return Nd4j.create(dt, rows, columns);
   }
 
   private static INDArray slice(INDArray a, long row, long rows, long column, long columns) {

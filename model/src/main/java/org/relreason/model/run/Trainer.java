@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.relreason.model.augment.AugmentationConfig;
@@ -25,6 +26,7 @@ import org.relreason.model.train.Batch;
 import org.relreason.model.train.Checkpoint;
 import org.relreason.model.train.CheckpointStore;
 import org.relreason.model.train.MinibatchSchedule;
+import org.relreason.model.train.NativeBuffers;
 import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.Optimizer;
 import org.relreason.model.train.Optimizers;
@@ -71,6 +73,9 @@ public final class Trainer implements AutoCloseable {
   private float[] gradient;
 
   private float[] params;
+
+  /** The step's input views, one native buffer reused while the batch shape stays. */
+  private INDArray input;
 
   /**
    * @param config the run
@@ -318,16 +323,17 @@ public final class Trainer implements AutoCloseable {
 
   /** One optimisation step on given views of the given images. */
   StepStats step(float[] views, int[] images) {
-    INDArray x =
-        Nd4j.createFromArray(views)
-            .reshape(
-                (long) model.viewsPerImage() * images.length,
-                train.channels(),
-                train.height(),
-                train.width());
-    StepStats stats = model.computeGradients(new Batch(x, images, labels(images)), timer);
-    // the step's input is ours: free its native buffer now rather than at the next GC
-    x.close();
+    long[] shape = {
+      (long) model.viewsPerImage() * images.length, train.channels(), train.height(), train.width()
+    };
+    if (input == null || !java.util.Arrays.equals(input.shape(), shape)) {
+      if (input != null) {
+        input.close();
+      }
+      input = Nd4j.create(DataType.FLOAT, shape);
+    }
+    NativeBuffers.put(views, input);
+    StepStats stats = model.computeGradients(new Batch(input, images, labels(images)), timer);
     if (gradient == null) {
       gradient = new float[Math.toIntExact(model.numParams())];
       params = new float[gradient.length];

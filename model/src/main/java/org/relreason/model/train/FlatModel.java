@@ -2,7 +2,6 @@ package org.relreason.model.train;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -88,52 +87,25 @@ public abstract class FlatModel implements PretrainModel {
   /** A copy of the parameters. */
   @Override
   public final float[] paramsVector() {
-    return copyOut(params, new float[Math.toIntExact(params.length())]);
+    return NativeBuffers.get(params, new float[Math.toIntExact(params.length())]);
   }
 
   /** The parameters, copied into {@code out} (of their length), which is returned. */
   @Override
   public final float[] paramsVector(float[] out) {
-    return copyOut(params, out);
+    return NativeBuffers.get(params, out);
   }
 
   /** A copy of the gradients. */
   @Override
   public final float[] gradientVector() {
-    return copyOut(gradients, new float[Math.toIntExact(gradients.length())]);
+    return NativeBuffers.get(gradients, new float[Math.toIntExact(gradients.length())]);
   }
 
   /** The gradients, copied into {@code out} (of their length), which is returned. */
   @Override
   public final float[] gradientVector(float[] out) {
-    return copyOut(gradients, out);
-  }
-
-  /**
-   * Whether {@code a}'s values are its buffer's host memory, whole and in order: a float vector of
-   * its own on the CPU backend (the flat vectors here), which one bulk copy reads and writes.
-   * ND4J's own copies go value by value: for ResNet-34's 21.6 M parameters {@code toFloatVector}
-   * took 80-88 ms and the old {@link #setParams} 120-134 ms here, a bulk copy 25 and 8 ms.
-   */
-  private static boolean onHost(INDArray a) {
-    return a.dataType() == DataType.FLOAT
-        && Nd4j.getEnvironment().isCPU()
-        && a.offset() == 0
-        && a.data().length() == a.length();
-  }
-
-  private static float[] copyOut(INDArray a, float[] out) {
-    if (out.length != a.length()) {
-      throw new IllegalArgumentException(
-          "an array of " + out.length + " values for a vector of " + a.length());
-    }
-    if (!onHost(a)) {
-      float[] values = a.toFloatVector();
-      System.arraycopy(values, 0, out, 0, out.length);
-      return out;
-    }
-    new FloatPointer(a.data().addressPointer()).get(out);
-    return out;
+    return NativeBuffers.get(gradients, out);
   }
 
   /** Overwrites the parameters. */
@@ -143,11 +115,7 @@ public abstract class FlatModel implements PretrainModel {
       throw new IllegalArgumentException(
           values.length + " parameter values for a model of " + params.length());
     }
-    if (onHost(params)) {
-      new FloatPointer(params.data().addressPointer()).put(values);
-    } else {
-      params.assign(Nd4j.createFromArray(values).castTo(params.dataType()).reshape(params.shape()));
-    }
+    NativeBuffers.put(values, params);
   }
 
   /** Copies the backbone's and the head's gradients into the flat gradient vector. */
