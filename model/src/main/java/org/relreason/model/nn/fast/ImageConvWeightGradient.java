@@ -19,14 +19,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * = col dConv}. libnd4j's {@code conv2d_bp} took about five times as long on 3 input channels with
  * the oneDNN natives (its weight gradient kernel is slow there, and it also computes the image
  * gradient). Written by hand from ND4J array ops; works for any data type and backend.
+ *
+ * <p>The images go through in chunks of at most {@link #COL_VALUES} im2col values, accumulating
+ * into the gradient (the GEMM's beta is 1 after the first chunk), so that the im2col matrix stays
+ * at most 32 MB in float whatever the batch: at K=32, M=64 Conv-4's whole-batch matrix was 226 MB.
  */
 final class ImageConvWeightGradient implements Runnable {
-  private final INDArray inner;
-  private final INDArray xCnhw;
-  private final INDArray[] from;
-  private final INDArray[] to;
-  private final INDArray col2;
-  private final INDArray dConv2;
+  /** Largest im2col matrix, in values (32 MB of floats). */
+  static final long COL_VALUES = 8L << 20;
+
+  private final Chunk[] chunks;
   private final INDArray gWt;
   private final INDArray gW2;
 
@@ -44,6 +46,18 @@ final class ImageConvWeightGradient implements Runnable {
    */
   ImageConvWeightGradient(
       INDArray x, INDArray dConv, INDArray gW, int stride, int padding, DataType dtype) {
+    this(x, dConv, gW, stride, padding, dtype, COL_VALUES);
+  }
+
+  /** As above, with at most {@code colValues} im2col values a chunk (tests use small chunks). */
+  ImageConvWeightGradient(
+      INDArray x,
+      INDArray dConv,
+      INDArray gW,
+      int stride,
+      int padding,
+      DataType dtype,
+      long colValues) {
     long n = x.size(0);
     long h = x.size(1);
     long w = x.size(2);
@@ -66,40 +80,94 @@ final class ImageConvWeightGradient implements Runnable {
               oh,
               ow));
     }
-    // the border stays zero
-    INDArray padded = Nd4j.create(dtype, c, n, h + 2 * padding, w + 2 * padding);
-    inner =
-        padded.get(
-            NDArrayIndex.all(),
-            NDArrayIndex.all(),
-            NDArrayIndex.interval(padding, h + padding),
-            NDArrayIndex.interval(padding, w + padding));
-    xCnhw = x.permute(3, 0, 1, 2);
-    INDArray col = Nd4j.create(dtype, c, k, k, n, oh, ow);
-    from = new INDArray[k * k];
-    to = new INDArray[k * k];
-    for (int t = 0; t < k * k; t++) {
-      int ky = t / k;
-      int kx = t % k;
-      from[t] =
+    long perImage = c * k * k * oh * ow;
+    long chunk = Math.max(1, Math.min(n, colValues / perImage));
+    int count = Math.toIntExact((n + chunk - 1) / chunk);
+    chunks = new Chunk[count];
+    // one im2col buffer for all chunks (each run overwrites it whole); the zero-bordered copy per
+    // chunk size (at most two: the full chunks and a shorter last one), whose border stays zero
+    INDArray colFlat = Nd4j.create(dtype, chunk * perImage);
+    java.util.Map<Long, INDArray> padded = new java.util.HashMap<>();
+    for (int i = 0; i < count; i++) {
+      long first = i * chunk;
+      long m = Math.min(chunk, n - first);
+      INDArray pad =
+          padded.computeIfAbsent(
+              m, size -> Nd4j.create(dtype, c, size, h + 2 * padding, w + 2 * padding));
+      chunks[i] =
+          new Chunk(
+              x.get(NDArrayIndex.interval(first, first + m)),
+              dConv.get(NDArrayIndex.interval(first, first + m)),
+              pad,
+              colFlat.get(NDArrayIndex.interval(0, m * perImage)).reshape('c', c, k, k, m, oh, ow),
+              k,
+              stride,
+              padding,
+              i == 0);
+    }
+    gWt = Nd4j.create(dtype, c * k * k, out);
+    gW2 = gW.reshape('c', out, c * k * k);
+  }
+
+  /** The views of one chunk of images. */
+  private static final class Chunk {
+    final INDArray inner;
+    final INDArray xCnhw;
+    final INDArray[] from;
+    final INDArray[] to;
+    final INDArray col2;
+    final INDArray dConv2;
+    final double beta;
+
+    Chunk(
+        INDArray x,
+        INDArray dConv,
+        INDArray padded,
+        INDArray col,
+        int k,
+        int stride,
+        int padding,
+        boolean first) {
+      long h = x.size(1);
+      long w = x.size(2);
+      long oh = dConv.size(1);
+      long ow = dConv.size(2);
+      inner =
           padded.get(
               NDArrayIndex.all(),
               NDArrayIndex.all(),
-              window(ky, oh, stride),
-              window(kx, ow, stride));
-      to[t] =
-          col.get(
-              NDArrayIndex.all(),
-              NDArrayIndex.point(ky),
-              NDArrayIndex.point(kx),
-              NDArrayIndex.all(),
-              NDArrayIndex.all(),
-              NDArrayIndex.all());
+              NDArrayIndex.interval(padding, h + padding),
+              NDArrayIndex.interval(padding, w + padding));
+      xCnhw = x.permute(3, 0, 1, 2);
+      from = new INDArray[k * k];
+      to = new INDArray[k * k];
+      for (int t = 0; t < k * k; t++) {
+        int ky = t / k;
+        int kx = t % k;
+        from[t] =
+            padded.get(
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                window(ky, oh, stride),
+                window(kx, ow, stride));
+        to[t] =
+            col.get(
+                NDArrayIndex.all(),
+                NDArrayIndex.point(ky),
+                NDArrayIndex.point(kx),
+                NDArrayIndex.all(),
+                NDArrayIndex.all(),
+                NDArrayIndex.all());
+      }
+      col2 = col.reshape('c', col.size(0) * k * k, x.size(0) * oh * ow);
+      dConv2 = dConv.reshape('c', x.size(0) * oh * ow, dConv.size(3));
+      beta = first ? 0.0 : 1.0;
     }
-    col2 = col.reshape('c', c * k * k, n * oh * ow);
-    dConv2 = dConv.reshape('c', n * oh * ow, out);
-    gWt = Nd4j.create(dtype, c * k * k, out);
-    gW2 = gW.reshape('c', out, c * k * k);
+  }
+
+  /** Chunks the batch is split into (1 unless it is large). */
+  int chunks() {
+    return chunks.length;
   }
 
   /** Rows (or columns) {@code start, start + s, ..., start + s (count - 1)} of the padded input. */
@@ -111,20 +179,19 @@ final class ImageConvWeightGradient implements Runnable {
 
   @Override
   public void run() {
-    OpTimes.time(
-        "conv1_im2col",
-        () -> {
-          inner.assign(xCnhw);
-          for (int t = 0; t < from.length; t++) {
-            to[t].assign(from[t]);
-          }
-        });
-    OpTimes.time(
-        "conv1_dW_gemm",
-        () -> {
-          // Nd4j.gemm, not mmuli: 4.4 against 10.8 ms for Conv-4's [9, 200,704] x [200,704, 64]
-          Nd4j.gemm(col2, dConv2, gWt, false, false, 1.0, 0.0);
-          gW2.assign(gWt.transpose());
-        });
+    for (Chunk ch : chunks) {
+      OpTimes.time(
+          "conv1_im2col",
+          () -> {
+            ch.inner.assign(ch.xCnhw);
+            for (int t = 0; t < ch.from.length; t++) {
+              ch.to[t].assign(ch.from[t]);
+            }
+          });
+      // Nd4j.gemm, not mmuli: 4.4 against 10.8 ms for Conv-4's [9, 200,704] x [200,704, 64]
+      OpTimes.time(
+          "conv1_dW_gemm", () -> Nd4j.gemm(ch.col2, ch.dConv2, gWt, false, false, 1.0, ch.beta));
+    }
+    gW2.assign(gWt.transpose());
   }
 }

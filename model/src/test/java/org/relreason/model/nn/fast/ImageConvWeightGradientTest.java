@@ -27,18 +27,34 @@ class ImageConvWeightGradientTest {
     check(2, 10, 7, 3, 2, 7, 2, 3);
   }
 
-  /** Inputs [n, h, w, c], a k x k conv of stride s and padding p to {@code out} channels. */
+  @Test
+  void chunksOfImagesAccumulateToTheWholeBatchsGradient() {
+    Nd4j.getRandom().setSeed(13);
+    // 5 images in chunks of 2, 2 and 1 (two zero-bordered buffers, one im2col buffer)
+    assertThat(check(5, 5, 7, 3, 4, 3, 1, 1, 2L * 3 * 9 * 5 * 7)).isEqualTo(3);
+    assertThat(check(5, 9, 12, 3, 5, 7, 2, 3, 2L * 3 * 49 * 5 * 6 + 1)).isEqualTo(3);
+  }
+
   private static void check(int n, int h, int w, int c, int out, int k, int s, int p) {
+    assertThat(check(n, h, w, c, out, k, s, p, ImageConvWeightGradient.COL_VALUES)).isEqualTo(1);
+  }
+
+  /**
+   * Inputs [n, h, w, c], a k x k conv of stride s and padding p to {@code out} channels, at most
+   * {@code colValues} im2col values a chunk; returns the number of chunks.
+   */
+  private static int check(
+      int n, int h, int w, int c, int out, int k, int s, int p, long colValues) {
     int oh = (h + 2 * p - k) / s + 1;
     int ow = (w + 2 * p - k) / s + 1;
     INDArray x = Nd4j.randn(DataType.DOUBLE, n, h, w, c);
     INDArray dConv = Nd4j.randn(DataType.DOUBLE, n, oh, ow, out);
     INDArray gW = Nd4j.create(DataType.DOUBLE, 1, out * c * k * k);
     ImageConvWeightGradient op =
-        k == 3 && s == 1 && p == 1
+        k == 3 && s == 1 && p == 1 && colValues == ImageConvWeightGradient.COL_VALUES
             ? new ImageConvWeightGradient(x, dConv, gW.reshape('c', out, c, 3, 3), DataType.DOUBLE)
             : new ImageConvWeightGradient(
-                x, dConv, gW.reshape('c', out, c, k, k), s, p, DataType.DOUBLE);
+                x, dConv, gW.reshape('c', out, c, k, k), s, p, DataType.DOUBLE, colValues);
     op.run();
     op.run(); // a second run must give the same (nothing accumulates)
     double[][][][] xs = new double[n][h][w][c];
@@ -83,5 +99,6 @@ class ImageConvWeightGradientTest {
         }
       }
     }
+    return op.chunks();
   }
 }
