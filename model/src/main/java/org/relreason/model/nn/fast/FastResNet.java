@@ -300,17 +300,46 @@ public final class FastResNet implements Backbone {
     }
   }
 
-  /** Scratch gradient buffers shared by the layers of one batch size, by shape and slot. */
+  /**
+   * Gradient buffers shared by the layers of one batch size. A named slot is one flat buffer of the
+   * largest activation's length that every layer views in the shape it needs: the blocks' backward
+   * passes run one after another, and a block's gradients are dead once the block below has read
+   * its input gradient, which ping-pongs between two slots. (A slot per shape, as before, held
+   * about twice as much: ResNet-32's three stages each had their own set.) The tap conv's
+   * zero-bordered buffers, whose borders must stay zero, are kept per shape ({@link #fixed}).
+   */
   private final class Scratch {
-    private final Map<String, INDArray> buffers = new HashMap<>();
+    private final long slotLength;
+    private final Map<String, INDArray> slots = new HashMap<>();
+    private final Map<String, INDArray> byShape = new HashMap<>();
+
+    Scratch(long slotLength) {
+      this.slotLength = slotLength;
+    }
 
     INDArray get(INDArray like, String slot) {
       return get(like.shape(), slot);
     }
 
+    /** The first values of slot {@code slot}, seen as a C-order array of {@code shape}. */
     INDArray get(long[] shape, String slot) {
+      long length = 1;
+      for (long d : shape) {
+        length *= d;
+      }
+      if (length > slotLength) {
+        throw new IllegalStateException(
+            "gradient slot " + slot + " holds " + slotLength + " values, not " + length);
+      }
+      INDArray flat = slots.computeIfAbsent(slot, k -> Nd4j.create(dtype, slotLength));
+      return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length))
+          .reshape('c', shape);
+    }
+
+    /** A buffer of its own per shape and slot, whose contents persist between uses. */
+    INDArray fixed(long[] shape, String slot) {
       String key = java.util.Arrays.toString(shape) + slot;
-      return buffers.computeIfAbsent(key, k -> Nd4j.create(dtype, shape));
+      return byShape.computeIfAbsent(key, k -> Nd4j.create(dtype, shape));
     }
   }
 
@@ -328,8 +357,8 @@ public final class FastResNet implements Backbone {
           dConv,
           dX,
           p.unit.gW,
-          scratch.get(TapConvBackward.paddedShape(p.x), "tapPadded"),
-          scratch.get(TapConvBackward.gridShape(dConv), "tapGrid"),
+          scratch.fixed(TapConvBackward.paddedShape(p.x), "tapPadded"),
+          scratch.fixed(TapConvBackward.gridShape(dConv), "tapGrid"),
           dtype);
     }
     NativeOp op =
@@ -501,7 +530,12 @@ public final class FastResNet implements Backbone {
     }
 
     private void bindBackward() {
-      Scratch scratch = new Scratch();
+      long largest = stem.y.length();
+      for (BlockPass b : blocks) {
+        largest =
+            Math.max(largest, Math.max(b.x.length(), Math.max(b.out.length(), b.c1.y.length())));
+      }
+      Scratch scratch = new Scratch(largest);
       dFeatures = Nd4j.create(dtype, features.shape());
       INDArray last = blocks.get(blocks.size() - 1).out;
       INDArray dLast = Nd4j.create(dtype, last.shape());
@@ -520,7 +554,8 @@ public final class FastResNet implements Backbone {
       Runnable poolBp = () -> {};
       if (pool != null) {
         INDArray dPooled = dOut;
-        dOut = Nd4j.create(dtype, stem.y.shape());
+        // the blocks are done with every slot but the last block's input gradient (dPooled)
+        dOut = scratch.get(stem.y, "dy2");
         NativeOp bp =
             NativeOp.bind(
                 "maxpool2d_bp",
@@ -529,8 +564,8 @@ public final class FastResNet implements Backbone {
                 poolArgs());
         poolBp = bp::exec;
       }
-      INDArray dStem = Nd4j.create(dtype, stem.y.shape());
-      INDArray dStemConv = Nd4j.create(dtype, stem.y.shape());
+      INDArray dStem = scratch.get(stem.y, "dSum");
+      INDArray dStemConv = scratch.get(stem.y, "dc2");
       Runnable stemReluBp = reluBackward(stem.y, dOut, dStem);
       Spec sp = stem.unit.spec;
       Runnable stemWeights =
