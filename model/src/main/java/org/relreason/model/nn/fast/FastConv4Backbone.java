@@ -439,7 +439,6 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     final INDArray gLogStd;
     final INDArray wWork; // the weights in the op's format (== w for OIHW)
     final INDArray gWWork;
-    final INDArray scratch;
 
     Block(int in, int out, long off) {
       this.in = in;
@@ -467,7 +466,6 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         wWork = Nd4j.create(dtype, shape);
         gWWork = Nd4j.create(dtype, shape);
       }
-      scratch = Nd4j.create(dtype, out);
     }
 
     /** DL4J's {@code [out, in, kH, kW]} seen in the op's weight format. */
@@ -494,7 +492,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         timed("weight_permute", () -> toWork(gW).assign(gWWork));
       }
       NativeBatchNorm.statisticDeltas(
-          mean, logStd, pb.batchMean, pb.batchVar, pb.rows, scratch, gMean, gLogStd);
+          mean, logStd, pb.batchMean, pb.batchVar, pb.rows, gMean, gLogStd);
     }
   }
 

@@ -36,7 +36,6 @@ final class NativeBatchNorm {
   private final INDArray gMean;
   private final INDArray gLogStd;
   private final INDArray runVar;
-  private final INDArray scratch;
 
   /**
    * @param params the four parameter vectors of length {@code c}: gamma, beta, running mean,
@@ -55,7 +54,6 @@ final class NativeBatchNorm {
     gMean = grads[2];
     gLogStd = grads[3];
     runVar = Nd4j.create(dtype, c);
-    scratch = Nd4j.create(dtype, c);
   }
 
   /** Binds the forward ops {@code y = bn(x)} for NHWC buffers of one batch size. */
@@ -131,8 +129,7 @@ final class NativeBatchNorm {
         boundDx = dx;
       }
       backward.run();
-      statisticDeltas(
-          mean, logStd, batchMean, batchVar, Math.round(1 / invRows), scratch, gMean, gLogStd);
+      statisticDeltas(mean, logStd, batchMean, batchVar, Math.round(1 / invRows), gMean, gLogStd);
     }
 
     private Runnable bindBackward(INDArray dy, INDArray dx) {
@@ -147,8 +144,8 @@ final class NativeBatchNorm {
 
   /**
    * The running-statistic deltas of {@link org.relreason.model.nn.Backbone#statisticsMask()} from
-   * one training step's batch statistics, into {@code gMean, gLogStd}; {@code scratch} has length
-   * {@code c}. Shared with {@link FastConv4Backbone}.
+   * one training step's batch statistics, into {@code gMean, gLogStd}. Shared with {@link
+   * FastConv4Backbone}.
    */
   static void statisticDeltas(
       INDArray mean,
@@ -156,20 +153,30 @@ final class NativeBatchNorm {
       INDArray batchMean,
       INDArray batchVar,
       long rows,
-      INDArray scratch,
       INDArray gMean,
       INDArray gLogStd) {
     OpTimes.time(
         "bn_stat_delta",
         () -> {
-          // mean: g = (1 - d)(mean - batchMean)
-          gMean.assign(mean).subi(batchMean).muli(1 - DECAY);
-          // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) n/(n-1) batchVar): the running
-          // variance averages the unbiased batch variance, as PyTorch's running_var does
-          Transforms.exp(scratch.assign(logStd).muli(2 * LN10), false).muli(DECAY);
-          scratch.addi(batchVar.mul((1 - DECAY) * unbiased(rows)));
-          Transforms.log(scratch, false).muli(0.5 / LN10);
-          gLogStd.assign(logStd).subi(scratch);
+          // per-channel loops on Java arrays (SmallVectors): a dozen libnd4j ops on c values
+          // cost more in dispatch than the arithmetic
+          double[] m = SmallVectors.read(mean);
+          double[] p = SmallVectors.read(logStd);
+          double[] bm = SmallVectors.read(batchMean);
+          double[] bv = SmallVectors.read(batchVar);
+          double unbiased = unbiased(rows);
+          double[] gm = new double[m.length];
+          double[] gp = new double[m.length];
+          for (int j = 0; j < m.length; j++) {
+            // mean: g = (1 - d)(mean - batchMean)
+            gm[j] = (1 - DECAY) * (m[j] - bm[j]);
+            // log10 std: p - g = 0.5 log10(d 10^(2p) + (1 - d) n/(n-1) batchVar): the running
+            // variance averages the unbiased batch variance, as PyTorch's running_var does
+            double runVar = DECAY * Math.pow(10, 2 * p[j]) + (1 - DECAY) * unbiased * bv[j];
+            gp[j] = p[j] - 0.5 * Math.log10(runVar);
+          }
+          SmallVectors.write(gm, gMean);
+          SmallVectors.write(gp, gLogStd);
         });
   }
 
@@ -204,7 +211,6 @@ final class NativeBatchNorm {
     INDArray sumDyX = Nd4j.create(dtype, c);
     ColumnReduction reduceDy = ColumnReduction.sum(dy2, sumDy);
     ColumnReduction reduceDyX = ColumnReduction.sum(dx2, sumDyX);
-    INDArray invStd = Nd4j.create(dtype, 1, c);
     INDArray a = Nd4j.create(dtype, 1, c);
     INDArray b = Nd4j.create(dtype, 1, c);
     INDArray k = Nd4j.create(dtype, 1, c);
@@ -245,13 +251,27 @@ final class NativeBatchNorm {
       OpTimes.time(
           "bn_bp_coeffs",
           () -> {
-            Transforms.pow(invStd.assign(v).addi(EPS), -0.5, false);
-            // dgamma = sum dy (x - mean) invstd; dbeta = sum dy
-            gG.assign(sumDyXRow).muli(invStd);
-            gB.assign(sumDyRow);
-            a.assign(g).muli(invStd);
-            b.assign(a).muli(invStd).muli(gG).muli(-invN);
-            k.assign(a).muli(sumDyRow).muli(-invN);
+            double[] var = SmallVectors.read(v);
+            double[] gam = SmallVectors.read(g);
+            double[] sDy = SmallVectors.read(sumDyRow);
+            double[] sDyX = SmallVectors.read(sumDyXRow);
+            double[] dGamma = new double[c];
+            double[] ca = new double[c];
+            double[] cb = new double[c];
+            double[] ck = new double[c];
+            for (int j = 0; j < c; j++) {
+              double invStd = 1 / Math.sqrt(var[j] + EPS);
+              // dgamma = sum dy (x - mean) invstd; dbeta = sum dy
+              dGamma[j] = sDyX[j] * invStd;
+              ca[j] = gam[j] * invStd;
+              cb[j] = -ca[j] * invStd * dGamma[j] * invN;
+              ck[j] = -ca[j] * sDy[j] * invN;
+            }
+            SmallVectors.write(dGamma, gG);
+            SmallVectors.write(sDy, gB);
+            SmallVectors.write(ca, a);
+            SmallVectors.write(cb, b);
+            SmallVectors.write(ck, k);
           });
       OpTimes.time(
           "bn_bp_apply",
