@@ -529,8 +529,19 @@ public final class FastResNet implements Backbone {
       backward.run();
     }
 
+    /**
+     * A gradient buffer of the stem's output shape: a view of a block slot where it fits (the CIFAR
+     * ResNets, whose stem output has the first stage's shape), else a buffer of its own
+     * (ResNet-34's stem output is 4x its first stage's, and the slots stay block-sized).
+     */
+    private INDArray stemGradient(Scratch scratch, String slot) {
+      return stem.y.length() <= scratch.slotLength
+          ? scratch.get(stem.y, slot)
+          : Nd4j.create(dtype, stem.y.shape());
+    }
+
     private void bindBackward() {
-      long largest = stem.y.length();
+      long largest = 0;
       for (BlockPass b : blocks) {
         largest =
             Math.max(largest, Math.max(b.x.length(), Math.max(b.out.length(), b.c1.y.length())));
@@ -555,7 +566,7 @@ public final class FastResNet implements Backbone {
       if (pool != null) {
         INDArray dPooled = dOut;
         // the blocks are done with every slot but the last block's input gradient (dPooled)
-        dOut = scratch.get(stem.y, "dy2");
+        dOut = stemGradient(scratch, "dy2");
         NativeOp bp =
             NativeOp.bind(
                 "maxpool2d_bp",
@@ -564,8 +575,8 @@ public final class FastResNet implements Backbone {
                 poolArgs());
         poolBp = bp::exec;
       }
-      INDArray dStem = scratch.get(stem.y, "dSum");
-      INDArray dStemConv = scratch.get(stem.y, "dc2");
+      INDArray dStem = stemGradient(scratch, "dSum");
+      INDArray dStemConv = stemGradient(scratch, "dc2");
       Runnable stemReluBp = reluBackward(stem.y, dOut, dStem);
       Spec sp = stem.unit.spec;
       Runnable stemWeights =
