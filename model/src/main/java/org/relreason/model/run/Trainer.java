@@ -267,11 +267,11 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Times {@code warmup + steps} optimisation steps on one batch of views, augmented once from the
-   * first minibatch of the current epoch and reused: the training step without augmentation or data
-   * loading, as {@code bench/pytorch_step.py} times PyTorch's step on fixed images. The parameters
-   * move as in training; the schedule's cursor does not. Returns the timed steps' figures (phase
-   * {@code augment} is 0).
+   * Runs {@code warmup} untimed and then {@code steps} timed optimisation steps on one batch of
+   * views, augmented once from the current minibatch and reused: the training step without
+   * augmentation or data loading, as {@code bench/pytorch_step.py} times PyTorch's step on fixed
+   * images. The parameters move as in training; the schedule's cursor does not. Returns the timed
+   * steps' figures (phase {@code augment} is 0).
    */
   public PretrainResult timeFixedViews(int warmup, int steps) {
     if (steps < 1 || warmup < 0) {
@@ -279,7 +279,8 @@ public final class Trainer implements AutoCloseable {
           "steps must be at least 1 and warmup at least 0, got " + steps + " and " + warmup);
     }
     int[] images = schedule.images(cursor.epoch(), cursor.stepInEpoch());
-    float[] views = augmenter.views(train, images, model.viewsPerImage(), config.seed(), 0);
+    float[] views =
+        augmenter.views(train, images, model.viewsPerImage(), config.seed(), cursor.epoch());
     for (int i = 0; i < warmup; i++) {
       step(views, images);
     }
@@ -406,5 +407,8 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     prefetch.shutdownNow();
     augmenter.close();
+    if (input != null) {
+      input.close();
+    }
   }
 }

@@ -23,7 +23,9 @@ import org.relreason.model.nn.ParamBlock;
  * avgpool2d_bp}, {@code reduce_mean_bp}), on activation and gradient buffers allocated once per
  * batch size and reused every step. The first conv's weight gradient is one GEMM on an explicit
  * im2col matrix instead of {@code conv2d_bp} (which was the largest op of the step and also
- * computed the unneeded image gradient), and the ReLU backward is a sign mask times the gradient.
+ * computed the unneeded image gradient), the second block's (8 to 16 channels) backward is {@link
+ * TapConvBackward}'s flipped-kernel conv and tap GEMMs, and the ReLU backward is a sign mask times
+ * the gradient.
  *
  * <p>Why not the Deeplearning4j layers: a Conv-4 step there spends about half its wall time outside
  * native code (per-layer Java bookkeeping, workspaces, permute copies), see issue 6.
@@ -518,7 +520,9 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
     NativeOp bnBp;
     Runnable matrixBnBp;
     NativeOp convBp;
-    Runnable weightGradientOnly; // first block: no input gradient, see ImageConvWeightGradient
+    // the conv's backward when not conv2d_bp: the first block's weight gradient alone (no input
+    // gradient, see ImageConvWeightGradient), or TapConvBackward for a few-channel block
+    Runnable weightGradientOnly;
     final FusedBnRelu fused; // float NHWC training: BN + ReLU + pooling in Java, see FusedBnRelu
     INDArray dOutFused; // dL/d(block output) the fused backward reads
     INDArray dConv;
@@ -640,6 +644,22 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         return;
       }
       dX = slots.view(1, x.shape());
+      if (layout.nhwc && layout.weightFormat == 1 && TapConvBackward.applies(bl.in, bl.out, 3, 1)) {
+        // block 2 (8 -> 16 channels): the tap split took 8 ms a step at K=4, M=64 against 16 ms
+        // for conv2d_bp (BackboneBench op profile); its zero-bordered copies are this plan's own
+        Runnable tap =
+            new TapConvBackward(
+                x,
+                bl.w,
+                dConv,
+                dX,
+                bl.gW,
+                Nd4j.create(dtype, TapConvBackward.paddedShape(x)),
+                Nd4j.create(dtype, TapConvBackward.gridShape(dConv)),
+                dtype);
+        weightGradientOnly = tap;
+        return;
+      }
       convBp =
           NativeOp.bind(
               "conv2d_bp",
