@@ -30,8 +30,11 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
 
   private static final String HERE = "relreason bench on the project's 2-core machine, ";
 
-  /** The slower round of README's "Speed against PyTorch" table (e2cc2d2, quiet). */
-  private static final String R2 = "2026-12-04, quiet (README, Speed)";
+  /**
+   * The slower round of README's "Speed against PyTorch" table, {@code --views augmented} (a run's
+   * real step, augmentation included), 2f54139 (Conv-4) and f156eaa / 65b5bd8 (ResNets), quiet.
+   */
+  private static final String R3 = "2026-12-04 evening, quiet (README, Speed)";
 
   /**
    * Measured on the project's machine (2 cores, oneDNN+AVX2 natives, 2 ND4J threads). A step's head
@@ -40,13 +43,13 @@ record BenchFigures(String backbone, int k, int m, double viewsPerSecond, String
    */
   static final List<BenchFigures> MEASURED =
       List.of(
-          new BenchFigures("conv4", 4, 64, 2383, HERE + R2),
-          new BenchFigures("conv4", 16, 64, 2428, HERE + R2),
-          new BenchFigures("conv4", 32, 64, 2065, HERE + R2),
-          new BenchFigures("resnet32", 4, 64, 225, HERE + R2),
-          new BenchFigures("resnet32", 16, 64, 205, HERE + R2),
+          new BenchFigures("conv4", 4, 64, 3332, HERE + R3),
+          new BenchFigures("conv4", 16, 64, 3051, HERE + R3),
+          new BenchFigures("conv4", 32, 64, 2715, HERE + R3),
+          new BenchFigures("resnet32", 4, 64, 238.5, HERE + R3),
+          new BenchFigures("resnet32", 16, 64, 207.4, HERE + R3),
           new BenchFigures("resnet32", 32, 16, 15.1, HERE + "2026-12-03, load 3.5-6.5"),
-          new BenchFigures("resnet34", 25, 4, 32.6, HERE + R2 + ", 96x96"));
+          new BenchFigures("resnet34", 25, 4, 29.7, HERE + R3 + ", 96x96"));
 
   /**
    * The figures of a {@code relreason bench} output file; lines that are not figures are skipped,

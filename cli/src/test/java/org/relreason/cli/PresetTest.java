@@ -93,9 +93,9 @@ class PresetTest {
     for (Preset p : Preset.ALL) {
       assertThat(r.out()).contains(p.name() + ": ");
     }
-    // fashion-mnist: 937 steps x 64 x 4 views at the measured 2,383 views/s = 101 s
+    // fashion-mnist: 937 steps x 64 x 4 views at the measured 3,332 views/s = 72 s
     assertThat(r.out())
-        .contains("937 steps, 240k views; estimated 101 s at 2,383.0 views/s (conv4 K=4 M=64")
+        .contains("937 steps, 240k views; estimated 72 s at 3,332.0 views/s (conv4 K=4 M=64")
         .contains("paper, Table 1 (46.17%)")
         .contains("--k 32");
     Path bench = dir.resolve("bench.txt");
