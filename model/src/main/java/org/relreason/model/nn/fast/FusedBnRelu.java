@@ -428,7 +428,9 @@ final class FusedBnRelu {
               + " order "
               + a.ordering());
     }
-    return a.data().addressPointer().address() + 4L * a.offset();
+    // a view's buffer is itself offset in ND4J 1.0.0-M2.1: its address already points at the
+    // buffer's offset, so only the view's offset beyond it is added (see SmallVectors)
+    return a.data().addressPointer().address() + 4L * (a.offset() - a.data().offset());
   }
 
   private static Unsafe unsafe() {

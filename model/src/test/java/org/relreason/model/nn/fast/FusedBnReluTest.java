@@ -89,6 +89,35 @@ class FusedBnReluTest {
     assertClose("dx", dConv.data().asDouble(), ref.dx, 1e-4);
   }
 
+  @org.junit.jupiter.api.Test
+  void writesIntoAViewAtAnOffsetAsIntoAnArrayOfItsOwn() {
+    int n = 2;
+    int h = 4;
+    int w = 4;
+    int c = 3;
+    Nd4j.getRandom().setSeed(5);
+    INDArray x = Nd4j.randn(DataType.FLOAT, n, h, w, c);
+    float[] gamma = {1.1f, 0.9f, 1.3f};
+    float[] beta = {0.1f, -0.2f, 0.3f};
+    long outLen = (long) n * (h / 2) * (w / 2) * c;
+    INDArray whole = Nd4j.create(DataType.FLOAT, n, h / 2, w / 2, c);
+    new FusedBnRelu(n, h, w, c, true, EPS).forward(x, gamma, beta, whole);
+    // the second half of a buffer twice the size: a view whose offset is not 0
+    INDArray flat = Nd4j.zeros(DataType.FLOAT, 2 * outLen);
+    INDArray view =
+        flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(outLen, 2 * outLen))
+            .reshape('c', n, h / 2, w / 2, c);
+    new FusedBnRelu(n, h, w, c, true, EPS).forward(x, gamma, beta, view);
+    org.assertj.core.api.Assertions.assertThat(view.dup().data().asFloat())
+        .containsExactly(whole.data().asFloat());
+    org.assertj.core.api.Assertions.assertThat(
+            flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, outLen))
+                .sumNumber()
+                .doubleValue())
+        .as("the values before the view")
+        .isZero();
+  }
+
   /** Largest difference relative to the reference's largest magnitude. */
   private static void assertClose(String what, double[] actual, double[] expected, double tol) {
     assertThat(actual).hasSameSizeAs(expected);
