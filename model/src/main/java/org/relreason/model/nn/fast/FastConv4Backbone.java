@@ -122,6 +122,16 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
   private static final int[] BASE_CHANNELS = {8, 16, 32, 64};
 
+  /**
+   * The backward's three {@link GradientSlots}, of the largest block's size, shared by the four
+   * blocks (at K=32, M=64 24.6k floats a view where a set per block held twice that).
+   */
+  private static final String ACT = "dAct";
+
+  private static final String MASKED = "dMasked";
+
+  private static final String CONV = "dConv";
+
   private final DataType dtype;
   private final Layout layout;
   private final boolean matrixBatchNorm;
@@ -592,26 +602,27 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
 
     /**
      * Binds the backprop ops: {@code dOut} is dL/d(block output); the block's gradient buffers are
-     * views of the plan's {@link GradientSlots}: dL/d(ReLU output) in slot 0, the masked gradient
-     * and then dL/d(block input) in slot 1, dL/d(conv output) in slot 2. {@code dOut} (the next
-     * block's input gradient, slot 1) is read by the pooling's backward before slot 1 is written.
+     * views of the plan's {@link GradientSlots}: dL/d(ReLU output) in slot {@link #ACT}, the masked
+     * gradient and then dL/d(block input) in {@link #MASKED}, dL/d(conv output) in {@link #CONV}.
+     * {@code dOut} (the next block's input gradient, slot 1) is read by the pooling's backward
+     * before slot 1 is written.
      */
     void bindBackward(Block bl, INDArray dOut, boolean first, GradientSlots slots) {
       if (fused != null) {
         dOutFused = dOut;
-        dConv = slots.view(2, convOut.shape());
+        dConv = slots.view(CONV, convOut.shape());
         bindConvBackward(bl, first, slots);
         return;
       }
       if (pooled != null) {
-        dAct = slots.view(0, act.shape());
+        dAct = slots.view(ACT, act.shape());
         poolBp =
             NativeOp.bind(
                 "avgpool2d_bp", new INDArray[] {act, dOut}, new INDArray[] {dAct}, poolArgs());
       } else {
         dAct = dOut;
       }
-      INDArray dBn = slots.view(1, act.shape());
+      INDArray dBn = slots.view(MASKED, act.shape());
       // dBn = dAct where act > 0, else 0, as sign(act) * dAct (act >= 0 after the ReLU, so its
       // sign is the 0/1 mask): two vectorised passes took a quarter of libnd4j's relu_bp.
       Op mask = new Sign(act, dBn);
@@ -621,7 +632,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
             Nd4j.getExecutioner().exec(mask);
             dBn.muli(dActFinal);
           };
-      dConv = slots.view(2, convOut.shape());
+      dConv = slots.view(CONV, convOut.shape());
       if (matrixBatchNorm) {
         matrixBnBp = matrixBatchNormBackward(bl, dBn, dConv);
       } else {
@@ -643,7 +654,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         weightGradientOnly = new ImageConvWeightGradient(x, dConv, bl.gW, dtype);
         return;
       }
-      dX = slots.view(1, x.shape());
+      dX = slots.view(MASKED, x.shape());
       if (layout.nhwc && layout.weightFormat == 1 && TapConvBackward.applies(bl.in, bl.out, 3, 1)) {
         // block 2 (8 -> 16 channels): the tap split took 8 ms a step at K=4, M=64 against 16 ms
         // for conv2d_bp (BackboneBench op profile); its zero-bordered copies are this plan's own
@@ -706,7 +717,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
       for (PlanBlock pb : blocks) {
         largest = Math.max(largest, Math.max(pb.convOut.length(), pb.x.length()));
       }
-      GradientSlots slots = new GradientSlots(largest);
+      GradientSlots slots = new GradientSlots(dtype, largest);
       if (blocks[3].fused != null) {
         INDArray dOut = dFeatures;
         for (int b = 3; b >= 0; b--) {
@@ -715,7 +726,7 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         }
         return;
       }
-      INDArray dAct3 = slots.view(0, blocks[3].act.shape());
+      INDArray dAct3 = slots.view(ACT, blocks[3].act.shape());
       gapBp =
           NativeOp.bind(
               "reduce_mean_bp",
@@ -727,33 +738,6 @@ public final class FastConv4Backbone implements LocalFeatureBackbone {
         blocks[b].bindBackward(FastConv4Backbone.this.blocks[b], dOut, b == 0, slots);
         dOut = blocks[b].dX;
       }
-    }
-  }
-
-  /**
-   * Three gradient buffers of the largest block's size that every block's backward uses in turn
-   * (the blocks run one after the other, and a block's gradients are dead once the block below has
-   * read its input gradient): at K=32, M=64 this holds 24.6k floats a view where a set per block
-   * held twice that (about 200 MB less).
-   */
-  private final class GradientSlots {
-    private final INDArray[] slots = new INDArray[3];
-
-    GradientSlots(long length) {
-      for (int i = 0; i < slots.length; i++) {
-        slots[i] = Nd4j.create(dtype, length);
-      }
-    }
-
-    /** The first values of slot {@code i} seen as a C-order array of {@code shape}. */
-    INDArray view(int i, long[] shape) {
-      long length = 1;
-      for (long d : shape) {
-        length *= d;
-      }
-      return slots[i]
-          .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length))
-          .reshape('c', shape);
     }
   }
 

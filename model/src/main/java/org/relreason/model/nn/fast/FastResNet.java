@@ -301,39 +301,21 @@ public final class FastResNet implements Backbone {
   }
 
   /**
-   * Gradient buffers shared by the layers of one batch size. A named slot is one flat buffer of the
-   * largest activation's length that every layer views in the shape it needs: the blocks' backward
-   * passes run one after another, and a block's gradients are dead once the block below has read
-   * its input gradient, which ping-pongs between two slots. (A slot per shape, as before, held
-   * about twice as much: ResNet-32's three stages each had their own set.) The tap conv's
-   * zero-bordered buffers, whose borders must stay zero, are kept per shape ({@link #fixed}).
+   * Gradient buffers of one batch size: the named {@link GradientSlots} of the blocks' largest
+   * activation, viewed by every layer in its shape (the block input gradient ping-pongs between two
+   * of them), and the tap conv's zero-bordered buffers, whose borders must stay zero, per shape
+   * ({@link #fixed}).
    */
   private final class Scratch {
-    private final long slotLength;
-    private final Map<String, INDArray> slots = new HashMap<>();
+    private final GradientSlots slots;
     private final Map<String, INDArray> byShape = new HashMap<>();
 
     Scratch(long slotLength) {
-      this.slotLength = slotLength;
+      slots = new GradientSlots(dtype, slotLength);
     }
 
     INDArray get(INDArray like, String slot) {
-      return get(like.shape(), slot);
-    }
-
-    /** The first values of slot {@code slot}, seen as a C-order array of {@code shape}. */
-    INDArray get(long[] shape, String slot) {
-      long length = 1;
-      for (long d : shape) {
-        length *= d;
-      }
-      if (length > slotLength) {
-        throw new IllegalStateException(
-            "gradient slot " + slot + " holds " + slotLength + " values, not " + length);
-      }
-      INDArray flat = slots.computeIfAbsent(slot, k -> Nd4j.create(dtype, slotLength));
-      return flat.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, length))
-          .reshape('c', shape);
+      return slots.view(slot, like.shape());
     }
 
     /** A buffer of its own per shape and slot, whose contents persist between uses. */
@@ -535,7 +517,7 @@ public final class FastResNet implements Backbone {
      * (ResNet-34's stem output is 4x its first stage's, and the slots stay block-sized).
      */
     private INDArray stemGradient(Scratch scratch, String slot) {
-      return stem.y.length() <= scratch.slotLength
+      return stem.y.length() <= scratch.slots.length()
           ? scratch.get(stem.y, slot)
           : Nd4j.create(dtype, stem.y.shape());
     }
