@@ -106,11 +106,12 @@ public final class ViewAugmenter implements AutoCloseable {
    * listed image is row {@code v * M + n}, {@code M = imageIndices.length}.
    */
   public float[] views(ImageSet set, int[] imageIndices, int k, long seed, int epoch) {
-    int[] viewIndices = new int[k];
-    for (int v = 0; v < k; v++) {
-      viewIndices[v] = v;
-    }
-    return views(set, imageIndices, viewIndices, seed, epoch);
+    return views(set, imageIndices, firstViews(k), seed, epoch);
+  }
+
+  /** View indices {@code 0..k-1}. */
+  private static int[] firstViews(int k) {
+    return java.util.stream.IntStream.range(0, k).toArray();
   }
 
   /**
@@ -135,11 +136,7 @@ public final class ViewAugmenter implements AutoCloseable {
    * allocating a batch of views per step.
    */
   public float[] views(ImageSet set, int[] imageIndices, int k, long seed, int epoch, float[] out) {
-    int[] viewIndices = new int[k];
-    for (int v = 0; v < k; v++) {
-      viewIndices[v] = v;
-    }
-    return views(set, imageIndices, viewIndices, seed, epoch, out);
+    return views(set, imageIndices, firstViews(k), seed, epoch, out);
   }
 
   private float[] views(

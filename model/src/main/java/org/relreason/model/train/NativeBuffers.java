@@ -19,6 +19,7 @@ public final class NativeBuffers {
   static boolean onHost(INDArray a) {
     return a.dataType() == DataType.FLOAT
         && Nd4j.getEnvironment().isCPU()
+        && a.ordering() == 'c'
         && a.offset() == 0
         && a.data().length() == a.length();
   }

@@ -52,6 +52,16 @@ class NativeBuffersTest {
   }
 
   @Test
+  void anFOrderArrayIsWrittenAndReadInCOrder() {
+    INDArray f = Nd4j.create(DataType.FLOAT, new long[] {3, 4}, 'f');
+    assertThat(NativeBuffers.onHost(f)).isFalse();
+    float[] v = ramp(12);
+    NativeBuffers.put(v, f);
+    assertThat(f.getFloat(1, 2)).isEqualTo(v[6]);
+    assertThat(NativeBuffers.get(f, new float[12])).isEqualTo(v);
+  }
+
+  @Test
   void aLengthMismatchIsRefusedWithBothLengths() {
     INDArray a = Nd4j.create(DataType.FLOAT, 5);
     assertThatThrownBy(() -> NativeBuffers.put(new float[4], a))

@@ -34,13 +34,11 @@ final class SmallVectors {
 
   /** The values of vector {@code a} (any shape with one non-unit dimension), in order. */
   static double[] read(INDArray a) {
+    if (!direct(a)) {
+      return Nd4j.toFlattened('c', a).toDoubleVector();
+    }
     int n = Math.toIntExact(a.length());
     double[] out = new double[n];
-    if (!direct(a)) {
-      double[] v = Nd4j.toFlattened('c', a).toDoubleVector();
-      System.arraycopy(v, 0, out, 0, n);
-      return out;
-    }
     if (a.dataType() == DataType.DOUBLE) {
       new DoublePointer(a.data().addressPointer()).position(start(a)).get(out, 0, n);
     } else {
