@@ -30,6 +30,7 @@ import org.relreason.model.train.NativeBuffers;
 import org.relreason.model.train.NativeMemory;
 import org.relreason.model.train.Optimizer;
 import org.relreason.model.train.Optimizers;
+import org.relreason.model.train.ParallelChunks;
 import org.relreason.model.train.Phase;
 import org.relreason.model.train.PhaseTimer;
 import org.relreason.model.train.PretrainModel;
@@ -340,23 +341,22 @@ public final class Trainer implements AutoCloseable {
       params = new float[gradient.length];
     }
     model.gradientVector(gradient);
-    for (int i = 0; i < gradient.length; i++) {
-      if (!Float.isFinite(gradient[i])) {
-        throw new IllegalStateException(
-            "non-finite gradient at step "
-                + cursor.globalStep()
-                + " (epoch "
-                + cursor.epoch()
-                + ", step "
-                + cursor.stepInEpoch()
-                + "), parameter "
-                + i
-                + " = "
-                + gradient[i]
-                + "; loss "
-                + stats.loss()
-                + ": lower the learning rate or check the input data");
-      }
+    int i = ParallelChunks.firstNonFinite(gradient);
+    if (i >= 0) {
+      throw new IllegalStateException(
+          "non-finite gradient at step "
+              + cursor.globalStep()
+              + " (epoch "
+              + cursor.epoch()
+              + ", step "
+              + cursor.stepInEpoch()
+              + "), parameter "
+              + i
+              + " = "
+              + gradient[i]
+              + "; loss "
+              + stats.loss()
+              + ": lower the learning rate or check the input data");
     }
     timer.start();
     model.paramsVector(params);

@@ -249,7 +249,7 @@ public final class Adam implements Optimizer {
               + gradient.length
               + " gradients");
     }
-    int bad = firstNonFinite(gradient); // checked before anything changes
+    int bad = ParallelChunks.firstNonFinite(gradient); // checked before anything changes
     if (bad >= 0) {
       throw new IllegalArgumentException("gradient[" + bad + "] is " + gradient[bad]);
     }
@@ -260,7 +260,7 @@ public final class Adam implements Optimizer {
     t++;
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    inChunks(
+    ParallelChunks.run(
         params.length, (from, to) -> update(params, gradient, from, to, lr, lr2, decay, c1, c2));
   }
 
@@ -328,50 +328,6 @@ public final class Adam implements Optimizer {
       vd[i] = beta2 * vd[i] + (1 - beta2) * g * g;
       params[i] -= lr * (md[i] / c1) / (Math.sqrt(vd[i] / c2) + epsilon);
     }
-  }
-
-  /** Vectors from this length on are updated in parallel chunks (ResNet-34: 21.6 M entries). */
-  static final int PARALLEL_FROM = 1 << 20;
-
-  private static final int CHUNK = 1 << 16;
-
-  /** A range {@code [from, to)} of positions. */
-  private interface Range {
-    void run(int from, int to);
-  }
-
-  /**
-   * Runs {@code body} over {@code [0, length)}: in one call below {@link #PARALLEL_FROM}, else in
-   * chunks of 65,536 on the common fork-join pool. Every position's arithmetic is the same either
-   * way, so the result is bit-identical to the sequential loop.
-   */
-  private static void inChunks(int length, Range body) {
-    if (length < PARALLEL_FROM) {
-      body.run(0, length);
-      return;
-    }
-    int chunks = (length + CHUNK - 1) / CHUNK;
-    java.util.stream.IntStream.range(0, chunks)
-        .parallel()
-        .forEach(c -> body.run(c * CHUNK, Math.min(length, (c + 1) * CHUNK)));
-  }
-
-  /** The first index of a NaN or infinite value, or -1. */
-  private static int firstNonFinite(float[] g) {
-    int[] first = {Integer.MAX_VALUE};
-    inChunks(
-        g.length,
-        (from, to) -> {
-          for (int i = from; i < to; i++) {
-            if (!Float.isFinite(g[i])) {
-              synchronized (first) {
-                first[0] = Math.min(first[0], i);
-              }
-              return;
-            }
-          }
-        });
-    return first[0] == Integer.MAX_VALUE ? -1 : first[0];
   }
 
   /** The optimizer state, for checkpoints. */

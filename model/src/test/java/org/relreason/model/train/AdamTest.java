@@ -118,7 +118,8 @@ class AdamTest {
 
   @Test
   void aLargeVectorUpdatedInParallelChunksEqualsTheSequentialLoopBitForBit() {
-    int n = Adam.PARALLEL_FROM + 70_001; // above the threshold, not a multiple of the chunk
+    int n =
+        ParallelChunks.PARALLEL_FROM + 70_001; // above the threshold, not a multiple of the chunk
     int half = n / 2; // each half alone is below it: the sequential loop
     int headFrom = n - 100_000;
     java.util.Random r = new java.util.Random(9);
@@ -165,7 +166,7 @@ class AdamTest {
 
   @Test
   void aNonFiniteGradientInALargeVectorIsReportedAtItsFirstIndex() {
-    int n = Adam.PARALLEL_FROM * 2;
+    int n = ParallelChunks.PARALLEL_FROM * 2;
     Adam adam = new Adam(n, 1e-3, new boolean[n]);
     float[] params = new float[n];
     float[] g = new float[n];
